@@ -1,0 +1,48 @@
+# Mizugiwa: `make run` sets everything up and runs the main job; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SEED   ?= 20091222
+APPS   ?= 60000
+ENTRIES ?= 30000
+WORLD  := var/world-$(SEED)
+
+export MIZUGIWA_ENVIRONMENT ?= local
+
+.PHONY: run install world train serve test test-fast check lint format typecheck browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job on the embedded defaults: synthetic world, database, training, champion, service.
+run: install
+	bash scripts/run.sh
+
+test: install
+	bash scripts/test.sh
+
+## Unit tests only (no browser, no notebooks).
+test-fast: install
+	$(BIN)/pytest -q -m "not browser and not notebooks"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var/world-* var/test-output .pytest_cache .mypy_cache

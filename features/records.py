@@ -1,0 +1,386 @@
+"""Input records: the API's request bodies and the JSON Lines file format, one schema everywhere.
+
+``VisaApplication``, ``BorderEntry`` and ``Outcome`` follow DESIGN.md's "Records". Validation is
+what a border officer would expect (ISO 3166-1 alpha-3 states, ISO 639-1 languages, dates that
+agree with each other, closed enumerations); an error names the field and what is wrong.
+
+An MRZ is checked for *shape* only (two or three lines of the ICAO 9303 lengths and alphabet). A
+failing check digit is not a schema error: it is evidence of a forged document and must reach the
+scorer, which refers the case by rule.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+# ICAO 9303 Part 3 codes that are not ISO 3166-1 alpha-3: the specimen state, stateless and
+# refugee codes, the UN, British categories, Kosovo and the EU.
+ICAO_EXTRA_CODES = frozenset(
+    {
+        "UTO",
+        "XXA",
+        "XXB",
+        "XXC",
+        "XXX",
+        "UNO",
+        "UNA",
+        "UNK",
+        "GBD",
+        "GBN",
+        "GBO",
+        "GBP",
+        "GBS",
+        "RKS",
+        "EUE",
+        "XOM",
+        "XPO",
+        "XES",
+        "XMP",
+        "XCC",
+        "XBA",
+        "XIM",
+    }
+)
+_ISO3 = frozenset(c.alpha_3 for c in pycountry.countries)
+_ISO639_1 = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+_MRZ_ALPHABET = re.compile(r"^[A-Z0-9<]+$")
+_MRZ_SHAPES = {(2, 44): "TD3", (2, 36): "TD2", (3, 30): "TD1"}
+
+
+def _upper(value: Any) -> Any:
+    """Codes are compared upper-case and without surrounding or inner spaces."""
+    return value.strip().upper().replace(" ", "") if isinstance(value, str) else value
+
+
+def _state_code(value: str) -> str:
+    code = value.strip().upper()
+    if code not in _ISO3 and code not in ICAO_EXTRA_CODES:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-3 or ICAO 9303 state code")
+    return code
+
+
+def _language_code(value: str) -> str:
+    code = value.strip().lower()
+    if code not in _ISO639_1:
+        raise ValueError(f"{value!r} is not an ISO 639-1 language code")
+    return code
+
+
+def _mrz_text(value: Any) -> str:
+    """Accept the MRZ as one string with newlines or as a list of lines; return newline-joined."""
+    lines = value if isinstance(value, list) else str(value).replace("\r", "").split("\n")
+    lines = [str(line).strip().upper().replace(" ", "") for line in lines if str(line).strip()]
+    shape = (len(lines), len(lines[0]) if lines else 0)
+    if len(lines) not in (2, 3):
+        raise ValueError(f"an MRZ has 2 or 3 lines, got {len(lines)}")
+    for number, line in enumerate(lines, start=1):
+        if not _MRZ_ALPHABET.match(line):
+            bad = sorted({ch for ch in line if not re.match(r"[A-Z0-9<]", ch)})
+            raise ValueError(f"MRZ line {number} has characters outside A-Z, 0-9 and '<': {bad}")
+        if len(line) != shape[1]:
+            raise ValueError(f"MRZ line {number} has {len(line)} characters, line 1 has {shape[1]}")
+    if shape not in _MRZ_SHAPES:
+        raise ValueError(
+            f"MRZ of {shape[0]} lines of {shape[1]} characters is not an ICAO 9303 format "
+            "(TD3: 2x44, TD2: 2x36, TD1: 3x30)"
+        )
+    return "\n".join(lines)
+
+
+StateCode = Annotated[str, AfterValidator(_state_code)]
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
+MrzText = Annotated[str, BeforeValidator(_mrz_text)]
+Identifier = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+    ),
+]
+PostCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z]{3}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class VisaCategory(StrEnum):
+    TEMPORARY_VISITOR = "temporary_visitor"
+    SPOUSE_OF_JAPANESE = "spouse_of_japanese"
+    ENTERTAINER = "entertainer"
+    TECHNICAL_INTERN = "technical_intern"
+    STUDENT = "student"
+    SKILLED_WORKER = "skilled_worker"
+    TRANSIT = "transit"
+    OTHER = "other"
+
+
+class Sex(StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    UNSPECIFIED = "X"
+
+
+class SponsorRole(StrEnum):
+    SPOUSE = "spouse"
+    EMPLOYER = "employer"
+    INVITER = "inviter"
+    AGENCY = "agency"
+
+
+class MetVia(StrEnum):
+    AGENCY = "agency"
+    ONLINE = "online"
+    WORK = "work"
+    FRIENDS = "friends"
+    OTHER = "other"
+
+
+class EstablishmentType(StrEnum):
+    ADULT_ENTERTAINMENT = "adult_entertainment"
+    RESTAURANT_BAR = "restaurant_bar"
+    FACTORY = "factory"
+    AGRICULTURE = "agriculture"
+    CONSTRUCTION = "construction"
+    CARE = "care"
+    HOSPITALITY = "hospitality"
+    OTHER = "other"
+
+
+class TicketPaidBy(StrEnum):
+    SELF = "self"
+    SPONSOR = "sponsor"
+    EMPLOYER = "employer"
+    AGENCY = "agency"
+    THIRD_PARTY = "third_party"
+
+
+class DeclaredPurpose(StrEnum):
+    TOURISM = "tourism"
+    BUSINESS = "business"
+    FAMILY = "family"
+    WORK = "work"
+    STUDY = "study"
+    TRANSIT = "transit"
+    OTHER = "other"
+
+
+class OutcomeKind(StrEnum):
+    NO_CONCERN = "no_concern"
+    SHAM_MARRIAGE = "sham_marriage"
+    IMPERSONATION = "impersonation"
+    FORGED_DOCUMENT = "forged_document"
+    TRAFFICKING_VICTIM = "trafficking_victim"
+    OTHER_FRAUD = "other_fraud"
+
+
+class ReferralSource(StrEnum):
+    MODEL = "model"
+    RULE = "rule"
+    RANDOM_AUDIT = "random_audit"
+    OFFICER = "officer"
+
+
+class Concern(StrEnum):
+    """What the models estimate; an interview outcome maps onto at most one of them."""
+
+    SHAM_MARRIAGE = "sham_marriage"
+    IMPERSONATION = "impersonation"  # impersonation or a forged document
+    EXPLOITATION = "exploitation"
+
+
+CONCERNS: tuple[Concern, ...] = tuple(Concern)
+OUTCOME_CONCERN: dict[OutcomeKind, Concern | None] = {
+    OutcomeKind.NO_CONCERN: None,
+    OutcomeKind.SHAM_MARRIAGE: Concern.SHAM_MARRIAGE,
+    OutcomeKind.IMPERSONATION: Concern.IMPERSONATION,
+    OutcomeKind.FORGED_DOCUMENT: Concern.IMPERSONATION,
+    OutcomeKind.TRAFFICKING_VICTIM: Concern.EXPLOITATION,
+    OutcomeKind.OTHER_FRAUD: None,
+}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Applicant(_Record):
+    family_name: Name
+    given_names: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
+    name_native: Name | None = None
+    sex: Sex
+    date_of_birth: date
+    nationality: StateCode
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=12)
+    phone: OptionalText | None = None
+    address: OptionalText | None = None
+    email: OptionalText | None = None
+
+    @model_validator(mode="after")
+    def _born_in_the_past(self) -> Applicant:
+        if self.date_of_birth > date.today():
+            raise ValueError("date_of_birth is in the future")
+        if self.date_of_birth.year < 1900:
+            raise ValueError("date_of_birth is before 1900")
+        return self
+
+
+class Passport(_Record):
+    number: Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9<]{1,20}$")]
+    issuing_state: StateCode
+    issue_date: date
+    expiry_date: date
+    mrz: MrzText | None = None
+
+    @model_validator(mode="after")
+    def _expiry_after_issue(self) -> Passport:
+        if self.expiry_date <= self.issue_date:
+            raise ValueError(
+                f"expiry_date {self.expiry_date} is not after issue_date {self.issue_date}"
+            )
+        return self
+
+
+class Sponsor(_Record):
+    role: SponsorRole
+    family_name: Name | None = None
+    given_names: Name | None = None
+    name_native: Name | None = None
+    date_of_birth: date | None = None
+    organisation_name: Name | None = None
+    organisation_id: Identifier | None = None
+    phone: OptionalText | None = None
+    address: OptionalText | None = None
+
+    @model_validator(mode="after")
+    def _someone_named(self) -> Sponsor:
+        if not (self.family_name or self.organisation_name or self.name_native):
+            raise ValueError("a sponsor needs family_name, name_native or organisation_name")
+        return self
+
+
+class Marriage(_Record):
+    marriage_date: date
+    first_met_date: date
+    met_via: MetVia
+    common_languages: list[LanguageCode] = Field(default_factory=list, max_length=12)
+    sponsor_prior_foreign_spouses: int | None = Field(default=None, ge=0, le=50)
+
+    @model_validator(mode="after")
+    def _met_before_marrying(self) -> Marriage:
+        if self.marriage_date < self.first_met_date:
+            raise ValueError(
+                f"marriage_date {self.marriage_date} is before first_met_date {self.first_met_date}"
+            )
+        return self
+
+
+class Employment(_Record):
+    employer_name: Name
+    employer_id: Identifier | None = None
+    establishment_type: EstablishmentType
+    recruitment_agency: Name | None = None
+    recruitment_fee_jpy: int | None = Field(default=None, ge=0, le=100_000_000)
+    monthly_wage_jpy: int | None = Field(default=None, ge=0, le=100_000_000)
+
+
+class Travel(_Record):
+    ticket_paid_by: TicketPaidBy
+    return_ticket: bool
+    intended_stay_days: int = Field(ge=0, le=3650)
+    accompanying_minors: int = Field(default=0, ge=0, le=20)
+
+
+class Biometrics(_Record):
+    face_match_score: float = Field(ge=0.0, le=1.0)
+
+
+class VisaApplication(_Record):
+    """A visa application as a consular post receives it."""
+
+    application_id: Identifier
+    post_code: PostCode
+    submitted_at: AwareDatetime
+    visa_category: VisaCategory
+    applicant: Applicant
+    passport: Passport
+    sponsor: Sponsor | None = None
+    marriage: Marriage | None = None
+    employment: Employment | None = None
+    travel: Travel
+    biometrics: Biometrics | None = None
+
+    @model_validator(mode="after")
+    def _dates_agree(self) -> VisaApplication:
+        submitted = self.submitted_at.date()
+        if self.applicant.date_of_birth >= submitted:
+            raise ValueError("applicant.date_of_birth is not before submitted_at")
+        if self.passport.issue_date < self.applicant.date_of_birth:
+            raise ValueError("passport.issue_date is before applicant.date_of_birth")
+        if self.passport.issue_date > submitted:
+            raise ValueError("passport.issue_date is after submitted_at")
+        if self.marriage is not None and self.marriage.first_met_date > submitted:
+            raise ValueError("marriage.first_met_date is after submitted_at")
+        return self
+
+
+class BorderEntry(_Record):
+    """One traveller at a port booth: passport MRZ plus flight, optionally linked to a visa."""
+
+    entry_id: Identifier
+    port_code: PostCode
+    arrived_at: AwareDatetime
+    flight_number: Annotated[
+        str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?$")
+    ]
+    mrz: MrzText
+    visa_reference: Identifier | None = None
+    face_match_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    declared_purpose: DeclaredPurpose
+    declared_stay_days: int = Field(ge=0, le=3650)
+    declared_address: OptionalText | None = None
+    return_ticket: bool | None = None
+    travelling_with: list[Identifier] = Field(default_factory=list, max_length=50)
+
+
+class Outcome(_Record):
+    """The result of a secondary interview; it becomes a label for retraining."""
+
+    case_id: Identifier
+    interviewed_at: AwareDatetime
+    outcome: OutcomeKind
+    referral_source: ReferralSource
+    victim_support_offered: bool = False
+
+    @property
+    def concern(self) -> Concern | None:
+        """The concern this outcome confirms, if any."""
+        return OUTCOME_CONCERN[self.outcome]
+
+
+RECORD_TYPES: dict[str, type[_Record]] = {
+    "visa-application": VisaApplication,
+    "border-entry": BorderEntry,
+    "outcome": Outcome,
+}

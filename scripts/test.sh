@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test suite: unit, integration (SQLite and PostgreSQL), browser and notebook tests.
+# Installs what the browser tests need where it is missing (Debian's Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "chromium could not be installed: browser tests will skip"
+  else
+    echo "chromium is missing and cannot be installed here: browser tests will skip"
+  fi
+fi
+
+mkdir -p var/test-output
+exec "$BIN/pytest" -q -p no:cacheprovider --timeout=900 "$@"
