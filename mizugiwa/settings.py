@@ -73,6 +73,12 @@ class Settings(BaseSettings):
                 "MIZUGIWA_SECRET_KEY must be set: the development secret is refused "
                 f"when MIZUGIWA_ENVIRONMENT={self.environment}"
             )
+        low, high = self.fairness_fpr_ratio_bounds
+        if not 0 < low <= 1 <= high:
+            raise ValueError(
+                "MIZUGIWA_FAIRNESS_FPR_RATIO_BOUNDS must be [low, high] with 0 < low <= 1 <= high,"
+                f" got {list(self.fairness_fpr_ratio_bounds)}"
+            )
         if self.environment not in ("local", "test") and len(self.secret_key) < 32:
             raise ValueError("MIZUGIWA_SECRET_KEY must be at least 32 characters")
         return self

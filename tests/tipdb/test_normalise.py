@@ -1,0 +1,53 @@
+"""Lookup keys: the same person, phone, address or document gives the same key."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from features.tipdb.normalise import (
+    address_key,
+    document_key,
+    e164,
+    phone_key,
+    script_of,
+    sponsor_key,
+    sponsor_keys,
+)
+
+
+def test_sponsor_key_ignores_order_case_and_accents() -> None:
+    key = sponsor_key("TANAKA ICHIRO", date(1958, 7, 30))
+    assert key == "ichiro tanaka|1958-07-30"
+    assert sponsor_key(["Ichiro", "Tanaka"], "1958-07-30") == key
+    assert sponsor_key("Tánaka,  Ichirō", "1958-07-30") == key
+    assert sponsor_key("TANAKA ICHIRO", None) == "ichiro tanaka|"
+    assert sponsor_key("TANAKA ICHIRO", "1958-07-31") != key
+
+
+def test_sponsor_keys_one_per_spelling() -> None:
+    keys = sponsor_keys(["TANAKA ICHIRO", "Ichiro Tanaka", "田中一郎"], "1958-07-30")
+    assert len(keys) == 2
+    assert keys[0] == "ichiro tanaka|1958-07-30"
+
+
+def test_phone_key_is_e164_when_parseable() -> None:
+    assert e164("+63 917 123 4567") == "+639171234567"
+    assert phone_key("090-1234-5678", "JPN") == "+819012345678"
+    assert e164("090-1234-5678") is None  # no country, no leading +
+    assert phone_key("090-1234-5678") == "raw:09012345678"
+
+
+def test_address_and_document_keys() -> None:
+    assert address_key("3-1-2 Roppongi, Minato-ku, Tokyo") == "3 1 2 roppongi minato ku tokyo"
+    assert address_key("３－１－２　ROPPONGI MINATO-KU TOKYO") == address_key(
+        "3-1-2 Roppongi, Minato-ku, Tokyo"
+    )
+    assert document_key("b 765-4321<", "tha") == "B7654321|THA"
+
+
+def test_script_of_names() -> None:
+    assert script_of("SATO KENICHI") == "latin"
+    assert script_of("佐藤健一") == "han"
+    assert script_of("スナック ミモザ") == "kana"
+    assert script_of("株式会社さくら人材") == "japanese"
+    assert script_of("김민준") == "hangul"
