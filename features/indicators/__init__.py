@@ -1,0 +1,252 @@
+"""Indicators of trafficking: the features a model learns from and the reasons an officer reads.
+
+Public API (stable; models, training and the service use only this)::
+
+    from features.indicators import (
+        FEATURES, ENTRY_FEATURES, RULES, FeatureContext, ApplicationBatch, EntryBatch,
+        compute_features, compute_entry_features, compute_rules, explain, protection_guidance,
+    )
+    ctx = FeatureContext(snapshot=snapshot, index=watchlist_index_or_None, history=history)
+    batch = ApplicationBatch.from_records(applications)   # or .from_dicts / .from_jsonl
+    fm = compute_features(batch, ctx)        # FeatureMatrix: .values float32 [n, k], .names
+    rm = compute_rules(batch, ctx)           # RuleMatrix: .fired bool [n, r], .codes, .evidence
+    reasons = explain(batch, fm, i, concerns=None, weights=None)   # list[Reason]
+    hits = rule_hits(rm, i)                                        # list[RuleHit]
+    guidance = protection_guidance(batch, fm, i)                   # Guidance
+    batch.protected     # {"nationality", "sex", "age"}: fairness monitoring only, never in fm
+    ebatch = EntryBatch.from_records(entries, applications_by_id)
+    efm = compute_entry_features(ebatch, ctx); erm = compute_rules(ebatch, ctx)
+
+- ``FEATURES`` / ``ENTRY_FEATURES``: lists of :class:`Indicator` (name, reason ``code``,
+  ``concern``, ``text_en``, ``text_ja``, vectorised ``fires`` threshold, ``evidence``
+  formatter, ``doc``). Each is one small function computing its column over the whole batch, so
+  online scoring is the same code on a batch of one. ``NaN`` marks "not applicable / unknown"
+  (each docstring says when).
+- ``RULES``: :class:`Rule` records that refer regardless of any model.
+- Point in time: every database lookup is as of the application's submission date (UTC) or the
+  entry's arrival date; the network counts see only strictly earlier applications.
+- Nationality, sex, age, religion and ethnicity are never features. The MRZ indicators compare
+  the record's birth date, sex and nationality with the passport's (agreement, not value) and
+  the age gap relates applicant and sponsor; neither reveals the attribute itself.
+- Online, the service appends each scored application to ``ctx.history``
+  (``ctx.history.add(batch)``) so later applications see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from features.indicators import lookups
+from features.indicators.batch import ApplicationBatch, BatchError, EntryBatch
+from features.indicators.context import FeatureContext
+from features.indicators.documents import DOCUMENTS
+from features.indicators.entries import ENTRY_FEATURES
+from features.indicators.exploitation import EXPLOITATION
+from features.indicators.network_features import NETWORK
+from features.indicators.registry import Column, FeatureMatrix, Indicator, Rule, RuleMatrix
+from features.indicators.rules import RULES
+from features.indicators.sham_marriage import SHAM_MARRIAGE
+from features.records import Concern
+from models.contract import Guidance, Reason, RuleHit
+
+FEATURES: list[Indicator[Any]] = [*SHAM_MARRIAGE, *DOCUMENTS, *EXPLOITATION, *NETWORK]
+
+__all__ = [
+    "ENTRY_FEATURES",
+    "FEATURES",
+    "RULES",
+    "ApplicationBatch",
+    "BatchError",
+    "EntryBatch",
+    "FeatureContext",
+    "FeatureMatrix",
+    "Indicator",
+    "Rule",
+    "RuleMatrix",
+    "compute_entry_features",
+    "compute_features",
+    "compute_rules",
+    "explain",
+    "feature_names",
+    "protection_guidance",
+    "rule_hits",
+]
+
+_BY_NAME: dict[str, Indicator[Any]] = {ind.name: ind for ind in [*FEATURES, *ENTRY_FEATURES]}
+_INTERVIEW_LANGUAGES = ("ja", "en")
+
+
+def feature_names(kind: str = "application") -> list[str]:
+    """Column names in matrix order for ``application`` or ``entry`` features."""
+    return [ind.name for ind in (FEATURES if kind == "application" else ENTRY_FEATURES)]
+
+
+def _matrix(
+    indicators: Sequence[Indicator[Any]], batch: Any, ctx: FeatureContext, victims: Column
+) -> FeatureMatrix:
+    values = np.empty((len(batch), len(indicators)), dtype=np.float32)
+    details: dict[str, dict[int, dict[str, Any]]] = {}
+    for k, ind in enumerate(indicators):
+        result = ind.compute(batch, ctx)
+        column = result if isinstance(result, Column) else Column(result)
+        values[:, k] = column.values
+        details[ind.name] = column.details
+    return FeatureMatrix(
+        values=values,
+        names=[ind.name for ind in indicators],
+        codes=[ind.code for ind in indicators],
+        details=details,
+        victim_match=victims.values > 0,
+        victim_details=victims.details,
+    )
+
+
+def compute_features(batch: ApplicationBatch, ctx: FeatureContext) -> FeatureMatrix:
+    """Every application indicator for every row of ``batch``, as of each submission date."""
+    return _matrix(FEATURES, batch, ctx, lookups.known_victim(batch, ctx))
+
+
+def compute_entry_features(batch: EntryBatch, ctx: FeatureContext) -> FeatureMatrix:
+    """Every entry indicator for every row of ``batch``, as of each arrival date."""
+    apps = batch.applications
+    by_app = lookups.known_victim(apps, ctx) if len(apps) else Column(np.zeros(0))
+    linked = batch.linked(by_app.values, fill=0.0)
+    address = lookups.protected_links(batch, ctx, "address", batch.declared_address_key())
+    hit = (linked > 0) | address
+    details = {
+        int(i): {
+            "known_victim_match": ["linked_application"] * bool(linked[i] > 0)
+            + ["declared_address"] * bool(address[i])
+        }
+        for i in np.flatnonzero(hit)
+    }
+    return _matrix(ENTRY_FEATURES, batch, ctx, Column(hit.astype(np.float64), details))
+
+
+def compute_rules(batch: ApplicationBatch | EntryBatch, ctx: FeatureContext) -> RuleMatrix:
+    """Where each rule fires for an application or entry batch (all of ``RULES``' codes; a
+    rule that does not apply to the kind is all False)."""
+    entry = isinstance(batch, EntryBatch)
+    fired = np.zeros((len(batch), len(RULES)), dtype=bool)
+    evidence: dict[str, dict[int, dict[str, Any]]] = {}
+    for k, rule in enumerate(RULES):
+        check = rule.entry if entry else rule.application
+        if check is None:
+            evidence[rule.code] = {}
+            continue
+        column = check(batch, ctx)
+        fired[:, k] = np.nan_to_num(column.values) > 0
+        evidence[rule.code] = column.details
+    return RuleMatrix(fired=fired, codes=[rule.code for rule in RULES], evidence=evidence)
+
+
+def rule_hits(rm: RuleMatrix, i: int) -> list[RuleHit]:
+    """The rules that fired for row ``i``, with their evidence."""
+    by_code = {rule.code: rule for rule in RULES}
+    return [
+        RuleHit(
+            code=code,
+            text_en=by_code[code].text_en,
+            text_ja=by_code[code].text_ja,
+            evidence=rm.evidence[code].get(i, {}),
+        )
+        for k, code in enumerate(rm.codes)
+        if rm.fired[i, k]
+    ]
+
+
+def explain(
+    batch: ApplicationBatch | EntryBatch,
+    fm: FeatureMatrix,
+    i: int,
+    *,
+    concerns: Collection[Concern] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[Reason]:
+    """Reasons for row ``i``: the indicators whose ``fires`` threshold is met (restricted to
+    ``concerns`` when given), strongest ``weights`` first (e.g. the model's per-feature
+    contributions for this row, by feature name); indicators without a threshold never show."""
+    reasons: list[Reason] = []
+    for k, name in enumerate(fm.names):
+        ind = _BY_NAME[name]
+        value = float(fm.values[i, k])
+        if not ind.fired(np.array([value]))[0]:
+            continue
+        if concerns is not None and ind.concern not in concerns:
+            continue
+        reasons.append(
+            Reason(
+                code=ind.code,
+                concern=ind.concern,
+                text_en=ind.text_en,
+                text_ja=ind.text_ja,
+                evidence=ind.evidence(name, value, fm.details[name].get(i, {})),
+                weight=float((weights or {}).get(name, 0.0)),
+            )
+        )
+    reasons.sort(key=lambda reason: -reason.weight)
+    return reasons
+
+
+def _person_of(batch: ApplicationBatch | EntryBatch, i: int) -> tuple[tuple[str, ...], str | None]:
+    """Languages and sex of the person in row ``i`` (for an entry, from its application)."""
+    if isinstance(batch, EntryBatch):
+        j = int(batch.application_row[i])
+        if j < 0:
+            from features.indicators.entries import entry_mrz
+
+            sex = str(entry_mrz(batch).sex[i]) or None
+            return (), sex
+        return tuple(batch.applications.languages[j]), batch.applications.sex[j]
+    return tuple(batch.languages[i]), batch.sex[i]
+
+
+def protection_guidance(
+    batch: ApplicationBatch | EntryBatch, fm: FeatureMatrix, i: int
+) -> Guidance:
+    """What the interviewer needs for row ``i``: people flagged are often victims.
+
+    Languages: the person's own, preferred first; an interpreter unless Japanese or English is
+    among them. Interviewer: a woman where the person is a woman. Protection referral: where an
+    exploitation indicator fires or a known-victim record matches (which never raises suspicion).
+    """
+    languages, sex = _person_of(batch, i)
+    interpreter = not any(lang in _INTERVIEW_LANGUAGES for lang in languages)
+    exploitation = [
+        name
+        for k, name in enumerate(fm.names)
+        if _BY_NAME[name].concern is Concern.EXPLOITATION
+        and _BY_NAME[name].fired(fm.values[i : i + 1, k])[0]
+    ]
+    victim = bool(fm.victim_match[i])
+    notes_en: list[str] = []
+    notes_ja: list[str] = []
+    if interpreter:
+        spoken = ", ".join(languages) or "unknown"
+        notes_en.append(f"Arrange an interpreter (languages: {spoken}).")
+        notes_ja.append(f"通訳を手配すること（使用言語: {spoken}）。")
+    if sex == "F":
+        notes_en.append("The interview should be conducted by a female officer.")
+        notes_ja.append("面接は女性職員が行うこと。")
+    if victim:
+        notes_en.append(
+            "A record of a known victim matches: treat the person as a possible victim, "
+            "not as a suspect."
+        )
+        notes_ja.append(
+            "既知の被害者の記録と一致: 被疑者ではなく、被害者の可能性がある者として扱うこと。"
+        )
+    if exploitation or victim:
+        notes_en.append("Offer referral to protection services; explain the person's rights.")
+        notes_ja.append("保護機関への紹介を申し出て、本人の権利を説明すること。")
+    return Guidance(
+        languages=list(languages),
+        interpreter_needed=interpreter,
+        interviewer_sex="F" if sex == "F" else "any",
+        protection_referral=bool(exploitation) or victim,
+        notes_en=notes_en,
+        notes_ja=notes_ja,
+    )
