@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import typer
 
-from mizugiwa.commands import audit, db, promote, schema, score, serve, synth, train, users
+from mizugiwa.commands import (
+    audit,
+    cases,
+    db,
+    promote,
+    schema,
+    score,
+    serve,
+    synth,
+    train,
+    users,
+)
 
 app = typer.Typer(
     name="mizugiwa",
@@ -20,6 +31,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
+app.add_typer(cases.app, name="cases")
 app.command("schema")(schema.schema)
 app.command("synth")(synth.synth)
 app.command("train")(train.train)

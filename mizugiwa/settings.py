@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         default_factory=lambda: _var("mlruns").as_uri(),
         description="Where new MLflow experiments keep artifacts.",
     )
+    mlflow_ui_url: str = Field(
+        default="http://127.0.0.1:5000",
+        description="Where analysts open the MLflow UI (`mlflow ui` on the tracking store).",
+    )
     experiment_name: str = "mizugiwa"
     registered_model_name: str = "mizugiwa-screening"
     secret_key: str = Field(

@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Japanese pages need a CJK font to render as text rather than boxes in screenshots.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the browser tests"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        chromium fonts-noto-cjk >/dev/null) \
       || echo "chromium could not be installed: browser tests will skip"
   else
     echo "chromium is missing and cannot be installed here: browser tests will skip"
