@@ -1,0 +1,30 @@
+"""Watchlist matching: find persons, organisations, phones, addresses and travel documents of
+the trafficking database however a name is written (script, romanisation, order, legal form).
+
+Public surface::
+
+    idx = WatchlistIndex.build(entities)          # import-format dicts
+    idx = WatchlistIndex.from_database(engine)    # or from the trafficking database
+    idx.search("person", "Satou Ken'ichi", dob="1961-04-02") -> list[Candidate]
+    idx.match_phone("+63 917 123 4567"); idx.match_address(text); idx.match_document(no, state)
+    RefreshingIndex.for_database(engine)          # rebuilt when the database changes
+
+Errors: bad arguments raise ``ValueError`` whose message starts with the argument's name.
+How scores are made and how to tune thresholds: docs/matching.md.
+"""
+
+from features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
+from features.matching.contacts import normalise_address, normalise_phone
+from features.matching.index import WatchlistIndex
+from features.matching.refresh import RefreshingIndex
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "KINDS",
+    "Candidate",
+    "Feature",
+    "RefreshingIndex",
+    "WatchlistIndex",
+    "normalise_address",
+    "normalise_phone",
+]

@@ -1,0 +1,131 @@
+"""Quality of the matcher on labelled pairs: precision and recall at the default thresholds.
+
+A pair file holds one JSON object per line: ``kind``, ``query``, optional ``dob``,
+``nationality``, ``issuing_state``, ``default_region``, the candidate ``entity`` (import
+format), ``label`` (true when the query names that entity) and ``category`` (the variant or
+hard non-match it exercises). All entities are indexed together, so every query also meets
+the other pairs' entities, as it would in the database; a pair is predicted a match when its
+entity comes back with ``match`` true.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from features.matching.index import WatchlistIndex
+
+
+@dataclass
+class PairOutcome:
+    """One pair's label, prediction and score."""
+
+    pair_id: str
+    category: str
+    label: bool
+    predicted: bool
+    score: float
+
+
+@dataclass
+class QualityReport:
+    """Confusion counts, precision and recall, and the pairs that were wrong."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    true_negatives: int = 0
+    errors: list[PairOutcome] = field(default_factory=list)
+    by_category: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+    @property
+    def precision(self) -> float:
+        """Share of predicted matches that are labelled matches (1.0 when none predicted)."""
+        predicted = self.true_positives + self.false_positives
+        return self.true_positives / predicted if predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of labelled matches that were predicted (1.0 when none labelled)."""
+        actual = self.true_positives + self.false_negatives
+        return self.true_positives / actual if actual else 1.0
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready figures."""
+        return {
+            "pairs": self.true_positives
+            + self.false_positives
+            + self.false_negatives
+            + self.true_negatives,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "tp": self.true_positives,
+            "fp": self.false_positives,
+            "fn": self.false_negatives,
+            "tn": self.true_negatives,
+            "errors": [
+                {"pair": e.pair_id, "category": e.category, "label": e.label, "score": e.score}
+                for e in self.errors
+            ],
+        }
+
+
+def read_pairs(path: str | Path) -> list[dict[str, Any]]:
+    """The pairs of a JSON Lines file (raises ValueError naming the line of a bad one)."""
+    pairs = []
+    for number, line in enumerate(Path(path).read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            pair = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            raise ValueError(f"{path}:{number}: not JSON ({error})") from None
+        for name in ("kind", "query", "entity", "label"):
+            if name not in pair:
+                raise ValueError(f"{path}:{number}: field '{name}' is missing")
+        pairs.append(pair)
+    return pairs
+
+
+def evaluate(
+    pairs: list[dict[str, Any]], thresholds: Mapping[str, float] | None = None
+) -> QualityReport:
+    """Index every pair's entity, run every query, and count agreements with the labels."""
+    index = WatchlistIndex.build((p["entity"] for p in pairs), thresholds=thresholds)
+    report = QualityReport()
+    for pair in pairs:
+        options = {
+            name: pair[name]
+            for name in ("dob", "nationality", "issuing_state", "default_region")
+            if pair.get(name)
+        }
+        found = index.search(pair["kind"], pair["query"], limit=100, **options)
+        target = next((c for c in found if c.id == pair["entity"]["id"]), None)
+        predicted = target is not None and target.match
+        label = bool(pair["label"])
+        outcome = PairOutcome(
+            str(pair.get("pair_id", "")),
+            str(pair.get("category", "")),
+            label,
+            predicted,
+            round(target.score, 4) if target else 0.0,
+        )
+        counts = report.by_category[outcome.category]
+        counts[0] += 1
+        if predicted and label:
+            report.true_positives += 1
+        elif predicted:
+            report.false_positives += 1
+        elif label:
+            report.false_negatives += 1
+        else:
+            report.true_negatives += 1
+        if predicted != label:
+            counts[1] += 1
+            report.errors.append(outcome)
+    return report
