@@ -63,6 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     data = args.data or Path("var") / f"bench-world-{args.applications}"
     _world(data, args.applications, args.seed)
+    load_at_start = os.getloadavg()[0]
 
     started = time.perf_counter()
     snapshot = Snapshot.from_jsonl(data / "tipdb.jsonl")
@@ -118,6 +119,7 @@ def main() -> None:
                 "machine": {
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),
+                    "load_average_1m_at_start": round(load_at_start, 2),
                     "load_average_1m": round(os.getloadavg()[0], 2),
                 },
                 "applications": len(batch),
@@ -131,6 +133,7 @@ def main() -> None:
                     "total_s": round(batch_s, 2),
                     "per_million_s": round(batch_s * 1e6 / max(len(batch), 1), 2),
                     "cpu_s": round(batch_cpu_s, 2),
+                    "cpu_per_million_s": round(batch_cpu_s * 1e6 / max(len(batch), 1), 2),
                     "target_s_per_million": BATCH_TARGET_S,
                     "met": batch_s * 1e6 / max(len(batch), 1) <= BATCH_TARGET_S,
                 },

@@ -21,8 +21,10 @@ into the main arrays when it grows past :data:`TAIL_LIMIT`, which keeps an onlin
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Protocol
 
 import numpy as np
@@ -44,22 +46,35 @@ class NetworkKeyed(Protocol):
         ...
 
 
+def _dense_ids(ids: dict[object, int]) -> defaultdict[object, int]:
+    """A dict in which looking up a new key stores the next id (its size) in the same C-level
+    step, so that interning a million keys is one pass of ``map``."""
+    table: defaultdict[object, int] = defaultdict(None, ids)
+    table.default_factory = table.__len__
+    return table
+
+
 class _Interner:
     """Dense integer ids for hashable values, assigned in first-seen order."""
 
     def __init__(self) -> None:
-        self.ids: dict[object, int] = {}
+        self.ids = _dense_ids({})
+
+    def __getstate__(self) -> dict[object, int]:
+        return dict(self.ids)  # the factory refers to the dict itself: not picklable as is
+
+    def __setstate__(self, ids: dict[object, int]) -> None:
+        self.ids = _dense_ids(ids)
 
     def add(self, keys: Sequence[object]) -> np.ndarray:
-        ids = self.ids
-        out = np.fromiter((ids.setdefault(k, len(ids)) for k in keys), np.int64, len(keys))
-        if len(ids) >= _MAX_IDS:
+        out = np.fromiter(map(self.ids.__getitem__, keys), np.int64, len(keys))
+        if len(self.ids) >= _MAX_IDS:
             raise OverflowError(f"more than {_MAX_IDS} distinct network keys")
         return out
 
     def get(self, keys: Sequence[object]) -> np.ndarray:
-        get = self.ids.get
-        return np.fromiter((get(k, -1) for k in keys), np.int64, len(keys))
+        """Ids of known keys, -1 for others (never adds a key)."""
+        return np.fromiter(map(self.ids.get, keys, repeat(-1)), np.int64, len(keys))
 
 
 def _pair_codes(key_ids: np.ndarray, qualifier_ids: np.ndarray) -> list[int]:
@@ -81,11 +96,13 @@ def _pack(ids: np.ndarray, seconds: np.ndarray) -> np.ndarray:
 
 def _count(codes: np.ndarray, ids: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Rows of ``codes`` with the given ids and ``lo <= time < hi``; 0 for unknown ids (-1)."""
+    if codes.size == 0:
+        return np.zeros(ids.size, dtype=np.int64)
     known = ids >= 0
     safe = np.where(known, ids, 0)
-    left = np.searchsorted(codes, _pack(safe, lo), "left")
-    right = np.searchsorted(codes, _pack(safe, hi), "left")
-    return np.where(known, right - left, 0)
+    # both bounds in one search: a single row costs the same few numpy calls as a million
+    bounds = np.searchsorted(codes, np.concatenate([_pack(safe, lo), _pack(safe, hi)]), "left")
+    return np.where(known, bounds[ids.size :] - bounds[: ids.size], 0)
 
 
 class _KindStore:
@@ -100,7 +117,7 @@ class _KindStore:
         return int(self.main.by_key.size + self.tail.by_key.size)
 
     def add(self, keys: np.ndarray, qualifiers: np.ndarray, seconds: np.ndarray) -> None:
-        keep = np.fromiter((k is not None for k in keys), bool, len(keys))
+        keep = np.asarray(keys != None, dtype=bool)  # noqa: E711
         keys, qualifiers, seconds = keys[keep], qualifiers[keep], seconds[keep]
         if keys.size == 0:
             return
@@ -128,18 +145,27 @@ class _KindStore:
         hi: np.ndarray,
     ) -> np.ndarray:
         key_ids = self.keys.get(keys)
+        if not (key_ids >= 0).any():
+            return np.zeros(key_ids.size, dtype=np.int64)
         total = _count(self.main.by_key, key_ids, lo, hi) + _count(
             self.tail.by_key, key_ids, lo, hi
         )
         if qualifiers is None:
             return total
-        qualifier_ids = self.qualifiers.get(qualifiers)
+        # rows sharing the qualifier are among those counted: only non-zero totals need them
+        need = np.flatnonzero(total > 0)
+        if need.size == 0:
+            return total
+        key_ids = key_ids[need]
+        qualifier_ids = self.qualifiers.get([qualifiers[i] for i in need.tolist()])
         pair_ids = np.where(
             (key_ids >= 0) & (qualifier_ids >= 0),
             self.pairs.get(_pair_codes(np.maximum(key_ids, 0), np.maximum(qualifier_ids, 0))),
             -1,
         )
-        own = _count(self.main.by_pair, pair_ids, lo, hi) + _count(
+        lo, hi = lo[need], hi[need]
+        own = np.zeros_like(total)
+        own[need] = _count(self.main.by_pair, pair_ids, lo, hi) + _count(
             self.tail.by_pair, pair_ids, lo, hi
         )
         return total - own

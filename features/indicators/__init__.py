@@ -138,7 +138,7 @@ def compute_rules(batch: ApplicationBatch | EntryBatch, ctx: FeatureContext) -> 
             evidence[rule.code] = {}
             continue
         column = check(batch, ctx)
-        fired[:, k] = np.nan_to_num(column.values) > 0
+        fired[:, k] = column.values > 0  # NaN compares False
         evidence[rule.code] = column.details
     return RuleMatrix(fired=fired, codes=[rule.code for rule in RULES], evidence=evidence)
 

@@ -4,17 +4,20 @@ A batch holds one numpy array per field, so each indicator is a vectorised expre
 online path is the same code on a batch of one. Missing values are ``None`` in object columns and
 ``NaN`` in float columns (dates are float days since 1970-01-01, UTC).
 
-There is one way in: :meth:`ApplicationBatch.from_dicts` reads records in their JSON form (the
-API body and the JSON Lines file format). ``from_records`` dumps validated pydantic records to that
-form first; ``from_jsonl`` parses lines with orjson and, unless ``validate=True``, skips pydantic,
-which is several times faster on a million lines and yields the same columns for valid records.
+There is one way in: records in their JSON form (the API body and the JSON Lines file format)
+become columns through :mod:`features.indicators.reading`. ``from_dicts`` takes such records;
+``from_records`` dumps validated pydantic records to that form first; ``from_jsonl`` parses lines
+with orjson and, unless ``validate=True``, skips pydantic, which is several times faster on a
+million lines and yields the same columns for valid records.
+
+Derived keys (phones, addresses, names, documents) are normalised once per distinct value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +26,14 @@ import orjson
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
 
+from features.indicators.reading import (
+    BatchError,
+    application_columns,
+    paused_gc,
+    raw_columns,
+)
+from features.indicators.reading import mrz_text as _mrz
+from features.indicators.reading import seconds as _seconds
 from features.network import SECONDS_PER_DAY
 from features.records import BorderEntry, VisaApplication
 from features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
@@ -31,37 +42,9 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _T = TypeVar("_T")
 
 
-class BatchError(ValueError):
-    """A record could not be read into a batch; the message names the record and the field."""
-
-
-def _day(text: str | None) -> float:
-    """ISO date text as days since 1970-01-01 (NaN when absent)."""
-    if text is None:
-        return np.nan
-    return float(date.fromisoformat(text[:10]).toordinal() - _EPOCH_ORDINAL)
-
-
 def _iso(day: float) -> str | None:
     """Days since 1970 back to ISO date text (None for NaN)."""
     return None if np.isnan(day) else date.fromordinal(int(day) + _EPOCH_ORDINAL).isoformat()
-
-
-def _seconds(text: str) -> int:
-    """ISO timestamp as whole seconds since 1970 (UTC; a naive time is read as UTC)."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
-
-
-def _mrz(value: Any) -> str | None:
-    if value is None:
-        return None
-    lines = value if isinstance(value, list) else str(value).replace("\r", "").split("\n")
-    return "\n".join(
-        str(line).strip().upper().replace(" ", "") for line in lines if str(line).strip()
-    )
 
 
 def _possible_lengths(country_code: int) -> frozenset[int] | None:
@@ -106,16 +89,48 @@ def fast_phone_key(raw: str | None) -> str | None:
     return phone_key(raw)
 
 
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    """An object column of ``values`` (tuples stay elements)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
 def _cached(fn: Callable[[str], _T | None], values: np.ndarray) -> np.ndarray:
-    """Apply ``fn`` once per distinct non-empty value."""
-    memo: dict[str, _T | None] = {}
-    out = np.empty(values.size, dtype=object)
-    for i, value in enumerate(values.tolist()):
-        if value:
-            if value not in memo:
-                memo[value] = fn(value)
-            out[i] = memo[value]
-    return out
+    """Apply ``fn`` once per distinct non-empty value (``None`` where empty)."""
+    listed = values.tolist()
+    table = {value: fn(value) for value in set(listed) if value}
+    return _objects(list(map(table.get, listed)))
+
+
+def _name_keys(family: np.ndarray, given: np.ndarray) -> list[str]:
+    """The name part of :func:`sponsor_key` (through its ``|``) of each family and given name,
+    computed once per distinct pair."""
+    pairs = list(zip(family.tolist(), given.tolist(), strict=True))
+    table = {pair: sponsor_key([pair[0], pair[1] or ""], None) for pair in set(pairs)}
+    return list(map(table.__getitem__, pairs))
+
+
+def _iso_days(days: np.ndarray) -> list[str]:
+    """ISO text of float days since 1970, computed once per distinct day (empty for NaN)."""
+    listed = days.tolist()
+    table = {value: _iso(value) or "" for value in set(listed)}
+    return list(map(table.__getitem__, listed))
+
+
+def _document_keys(numbers: np.ndarray, states: np.ndarray) -> list[str | None]:
+    """:func:`document_key` of each (number, issuing state).
+
+    A batch's numbers are already upper-case without blanks, so an ASCII alphanumeric number
+    is its own :func:`~features.tipdb.normalise.document_number` (NFKC and dropping separators
+    change nothing) and only the state is normalised, once per distinct state.
+    """
+    listed = states.tolist()
+    state_key = {state: document_key("0", state)[1:] for state in set(listed)}
+    return [
+        number + state_key[state]
+        if number.isascii() and number.isalnum() and number.isupper()
+        else document_key(number, state)
+        for number, state in zip(numbers.tolist(), listed, strict=True)
+    ]
 
 
 def unless_same(values: np.ndarray, other: np.ndarray) -> np.ndarray:
@@ -123,10 +138,6 @@ def unless_same(values: np.ndarray, other: np.ndarray) -> np.ndarray:
     out = values.copy()
     out[values == other] = None
     return out
-
-
-def _get(record: Mapping[str, Any] | None, key: str) -> Any:
-    return None if record is None else record.get(key)
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,43 +193,8 @@ class ApplicationBatch:
     @classmethod
     def from_dicts(cls, records: Iterable[Mapping[str, Any]]) -> ApplicationBatch:
         """Columns from applications in their JSON form (not validated: see ``from_jsonl``)."""
-        cols: dict[str, list[Any]] = {f.name: [] for f in fields(cls) if not f.name.startswith("_")}
-        add = {name: column.append for name, column in cols.items()}
-        for number, record in enumerate(records):
-            try:
-                _read_application(record, add)
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                ident = record.get("application_id") if isinstance(record, Mapping) else None
-                raise BatchError(
-                    f"application #{number} ({ident or 'no application_id'}): "
-                    f"missing or invalid field {error}"
-                ) from error
-        floats = {
-            "birth_day",
-            "passport_issue_day",
-            "passport_expiry_day",
-            "sponsor_birth_day",
-            "marriage_day",
-            "first_met_day",
-            "declared_prior_spouses",
-            "recruitment_fee_jpy",
-            "monthly_wage_jpy",
-            "return_ticket",
-            "intended_stay_days",
-            "accompanying_minors",
-            "face_match_score",
-        }
-        arrays: dict[str, Any] = {}
-        for name, values in cols.items():
-            if name == "submitted_s":
-                arrays[name] = np.asarray(values, dtype=np.int64)
-            elif name in floats:
-                arrays[name] = np.asarray(values, dtype=np.float64)
-            else:
-                column = np.empty(len(values), dtype=object)
-                column[:] = values
-                arrays[name] = column
-        return cls(**arrays)
+        with paused_gc():
+            return cls(**application_columns(raw_columns(records)))
 
     @classmethod
     def from_records(
@@ -240,8 +216,11 @@ class ApplicationBatch:
         """Columns from a JSON Lines file of applications; ``validate`` checks each line with
         pydantic first (an error names the line and the field)."""
         with open(path, "rb") as handle:
-            rows = (orjson.loads(line) for line in handle if line.strip())
-            return cls.from_records(list(rows)) if validate else cls.from_dicts(rows)
+            lines = (line for line in handle if line.strip())
+            if validate:
+                return cls.from_records([orjson.loads(line) for line in lines])
+            with paused_gc():
+                return cls(**application_columns(raw_columns(lines, orjson.loads)))
 
     # ----------------------------------------------------------------- derived columns
     def __len__(self) -> int:
@@ -269,12 +248,13 @@ class ApplicationBatch:
 
         def compute() -> np.ndarray:
             out = np.empty(len(self), dtype=object)
-            for i in np.flatnonzero(
+            rows = np.flatnonzero(
                 (self.sponsor_family_name != None) & ~np.isnan(self.sponsor_birth_day)  # noqa: E711
-            ):
-                names = [self.sponsor_family_name[i], self.sponsor_given_names[i] or ""]
-                dob = date.fromordinal(int(self.sponsor_birth_day[i]) + _EPOCH_ORDINAL)
-                out[i] = sponsor_key(names, dob)
+            )
+            if rows.size:
+                names = _name_keys(self.sponsor_family_name[rows], self.sponsor_given_names[rows])
+                births = _iso_days(self.sponsor_birth_day[rows])
+                out[rows] = [name + born for name, born in zip(names, births, strict=True)]
             return out
 
         return self.memo("sponsor_key", compute)
@@ -313,36 +293,18 @@ class ApplicationBatch:
         """:func:`document_key` of each passport (number and issuing state)."""
         return self.memo(
             "document_key",
-            lambda: np.array(
-                [
-                    document_key(n, s)
-                    for n, s in zip(
-                        self.passport_number.tolist(), self.issuing_state.tolist(), strict=True
-                    )
-                ]
-                + [None],
-                dtype=object,
-            )[:-1],
+            lambda: _objects(_document_keys(self.passport_number, self.issuing_state)),
         )
 
     def identity_key(self) -> np.ndarray:
         """Name and birth date of the holder, to tell whether a passport changed hands."""
-        return self.memo(
-            "identity_key",
-            lambda: np.array(
-                [
-                    sponsor_key([f, g or ""], _iso(b))
-                    for f, g, b in zip(
-                        self.family_name.tolist(),
-                        self.given_names.tolist(),
-                        self.birth_day.tolist(),
-                        strict=True,
-                    )
-                ]
-                + [None],
-                dtype=object,
-            )[:-1],
-        )
+
+        def compute() -> np.ndarray:
+            names = _name_keys(self.family_name, self.given_names)
+            births = _iso_days(self.birth_day)
+            return _objects([name + born for name, born in zip(names, births, strict=True)])
+
+        return self.memo("identity_key", compute)
 
     def network_keys(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Rows this batch contributes to a :class:`~features.network.NetworkHistory`, per kind
@@ -364,67 +326,6 @@ class ApplicationBatch:
             "employer": (self.employer_key(), post, seconds),
             "document": (self.document_key(), self.identity_key(), seconds),
         }
-
-
-def _read_application(r: Mapping[str, Any], add: Mapping[str, Callable[[Any], None]]) -> None:
-    applicant = r["applicant"]
-    passport = r["passport"]
-    sponsor = r.get("sponsor")
-    marriage = r.get("marriage")
-    employment = r.get("employment")
-    travel = r["travel"]
-    biometrics = r.get("biometrics")
-    add["application_id"](r["application_id"])
-    add["post_code"](r["post_code"].strip().upper())
-    add["submitted_s"](_seconds(r["submitted_at"]))
-    add["visa_category"](r["visa_category"])
-    add["family_name"](applicant["family_name"])
-    add["given_names"](applicant.get("given_names") or "")
-    add["name_native"](applicant.get("name_native"))
-    add["sex"](applicant["sex"])
-    add["birth_day"](_day(applicant["date_of_birth"]))
-    add["nationality"](applicant["nationality"].strip().upper())
-    add["languages"](tuple(code.strip().lower() for code in applicant.get("languages") or ()))
-    add["applicant_phone"](applicant.get("phone"))
-    add["applicant_address"](applicant.get("address"))
-    add["passport_number"](passport["number"].strip().upper().replace(" ", ""))
-    add["issuing_state"](passport["issuing_state"].strip().upper())
-    add["passport_issue_day"](_day(passport["issue_date"]))
-    add["passport_expiry_day"](_day(passport["expiry_date"]))
-    add["mrz"](_mrz(passport.get("mrz")))
-    add["sponsor_role"](_get(sponsor, "role"))
-    add["sponsor_family_name"](_get(sponsor, "family_name"))
-    add["sponsor_given_names"](_get(sponsor, "given_names"))
-    add["sponsor_name_native"](_get(sponsor, "name_native"))
-    add["sponsor_birth_day"](_day(_get(sponsor, "date_of_birth")))
-    add["sponsor_organisation_name"](_get(sponsor, "organisation_name"))
-    add["sponsor_organisation_id"](_get(sponsor, "organisation_id"))
-    add["sponsor_phone"](_get(sponsor, "phone"))
-    add["sponsor_address"](_get(sponsor, "address"))
-    add["marriage_day"](_day(_get(marriage, "marriage_date")))
-    add["first_met_day"](_day(_get(marriage, "first_met_date")))
-    add["met_via"](_get(marriage, "met_via"))
-    add["common_languages"](
-        None
-        if marriage is None
-        else tuple(code.strip().lower() for code in marriage.get("common_languages") or ())
-    )
-    declared = _get(marriage, "sponsor_prior_foreign_spouses")
-    add["declared_prior_spouses"](np.nan if declared is None else float(declared))
-    add["employer_name"](_get(employment, "employer_name"))
-    add["employer_id"](_get(employment, "employer_id"))
-    add["establishment_type"](_get(employment, "establishment_type"))
-    add["recruitment_agency"](_get(employment, "recruitment_agency"))
-    fee = _get(employment, "recruitment_fee_jpy")
-    wage = _get(employment, "monthly_wage_jpy")
-    add["recruitment_fee_jpy"](np.nan if fee is None else float(fee))
-    add["monthly_wage_jpy"](np.nan if wage is None else float(wage))
-    add["ticket_paid_by"](travel["ticket_paid_by"])
-    add["return_ticket"](1.0 if travel["return_ticket"] else 0.0)
-    add["intended_stay_days"](float(travel["intended_stay_days"]))
-    add["accompanying_minors"](float(travel.get("accompanying_minors") or 0))
-    score = _get(biometrics, "face_match_score")
-    add["face_match_score"](np.nan if score is None else float(score))
 
 
 @dataclass(frozen=True, eq=False)

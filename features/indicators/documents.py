@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -10,12 +9,11 @@ import numpy as np
 from features.indicators import lookups
 from features.indicators.batch import ApplicationBatch
 from features.indicators.registry import Column, Indicator, indicator
-from features.mrz_check import MrzBatch, disagreeing_fields, parse_mrz
+from features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
 from features.records import Concern
 
 DOCUMENTS: list[Indicator[Any]] = []
 _ID = Concern.IMPERSONATION
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def mrz_of(batch: ApplicationBatch) -> MrzBatch:
@@ -23,8 +21,17 @@ def mrz_of(batch: ApplicationBatch) -> MrzBatch:
     return batch.memo("mrz", lambda: parse_mrz(batch.mrz.tolist()))
 
 
-def _yymmdd(day: float) -> str:
-    return "" if np.isnan(day) else date.fromordinal(int(day) + _EPOCH_ORDINAL).strftime("%y%m%d")
+def _as_objects(values: list[tuple[str, ...]]) -> np.ndarray:
+    """Tuples as elements of an object array (never as a second dimension)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def application_document_reports(batch: ApplicationBatch, ctx: Any) -> Column:
+    """Reports on the passport as of the application date (shared by indicator and rule)."""
+    return batch.memo(
+        ("document_reports", id(ctx)),
+        lambda: lookups.document_reports(batch.document_key(), batch.day, ctx),
+    )
 
 
 def mrz_disagreements(batch: ApplicationBatch) -> np.ndarray:
@@ -32,19 +39,22 @@ def mrz_disagreements(batch: ApplicationBatch) -> np.ndarray:
 
     def compute() -> np.ndarray:
         parsed = mrz_of(batch)
+        rows = np.flatnonzero(parsed.present)
         out = np.empty(len(batch), dtype=object)
-        out[:] = [()] * len(batch)
-        for i in np.flatnonzero(parsed.present):
-            out[i] = disagreeing_fields(
-                parsed,
-                int(i),
-                family_name=batch.family_name[i],
-                given_names=batch.given_names[i],
-                birth_date=_yymmdd(batch.birth_day[i]),
-                sex=batch.sex[i],
-                nationality=batch.nationality[i],
-                document_number=batch.passport_number[i],
-                expiry_date=_yymmdd(batch.passport_expiry_day[i]),
+        out.fill(())
+        if rows.size:
+            out[rows] = _as_objects(
+                disagreements(
+                    parsed,
+                    rows,
+                    family_name=batch.family_name[rows].tolist(),
+                    given_names=batch.given_names[rows].tolist(),
+                    birth_date=yymmdd_of_days(batch.birth_day[rows]),
+                    sex=batch.sex[rows].tolist(),
+                    nationality=batch.nationality[rows].tolist(),
+                    document_number=batch.passport_number[rows].tolist(),
+                    expiry_date=yymmdd_of_days(batch.passport_expiry_day[rows]),
+                )
             )
         return out
 
@@ -114,7 +124,7 @@ def passport_age_days(batch: ApplicationBatch, ctx: Any) -> np.ndarray:
 def document_reported(batch: ApplicationBatch, ctx: Any) -> Column:
     """1 when the trafficking database, as of the application date, records the passport
     (number and issuing state) as lost, stolen, forged or revoked; else 0."""
-    return lookups.document_reports(batch.document_key(), batch.day, ctx)
+    return application_document_reports(batch, ctx)
 
 
 @indicator(

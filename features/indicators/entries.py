@@ -9,9 +9,8 @@ import numpy as np
 
 from features.indicators import lookups
 from features.indicators.batch import EntryBatch
-from features.indicators.documents import _yymmdd
 from features.indicators.registry import Column, Indicator, indicator
-from features.mrz_check import MrzBatch, disagreeing_fields, parse_mrz
+from features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
 from features.records import Concern, DeclaredPurpose, VisaCategory
 from features.tipdb.normalise import document_key
 
@@ -89,22 +88,23 @@ def entry_mrz_visa_mismatches(batch: EntryBatch, ctx: Any) -> Column:
     apps = batch.applications
     values = np.full(len(batch), np.nan)
     details = {}
-    for i in np.flatnonzero(parsed.present & (batch.application_row >= 0)):
-        j = int(batch.application_row[i])
-        bad = disagreeing_fields(
-            parsed,
-            int(i),
-            family_name=apps.family_name[j],
-            given_names=apps.given_names[j],
-            birth_date=_yymmdd(apps.birth_day[j]),
-            sex=apps.sex[j],
-            nationality=apps.nationality[j],
-            document_number=apps.passport_number[j],
-            expiry_date=_yymmdd(apps.passport_expiry_day[j]),
-        )
+    rows = np.flatnonzero(parsed.present & (batch.application_row >= 0))
+    linked = batch.application_row[rows]
+    found = disagreements(
+        parsed,
+        rows,
+        family_name=apps.family_name[linked].tolist(),
+        given_names=apps.given_names[linked].tolist(),
+        birth_date=yymmdd_of_days(apps.birth_day[linked]),
+        sex=apps.sex[linked].tolist(),
+        nationality=apps.nationality[linked].tolist(),
+        document_number=apps.passport_number[linked].tolist(),
+        expiry_date=yymmdd_of_days(apps.passport_expiry_day[linked]),
+    )
+    for i, bad in zip(rows.tolist(), found, strict=True):
         values[i] = len(bad)
         if bad:
-            details[int(i)] = {"mismatched_fields": list(bad)}
+            details[i] = {"mismatched_fields": list(bad)}
     return Column(values, details)
 
 

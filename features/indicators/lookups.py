@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -212,19 +213,16 @@ def resolve_organisations(batch: Any, ctx: Any, names: np.ndarray) -> np.ndarray
     """Organisation ids (a tuple per row, empty where none) for the names given: exact
     normalised name first, then the watchlist index when there is one."""
     by_name = derived(ctx.snapshot).organisations
-    out = np.empty(len(names), dtype=object)
-    out[:] = [()] * len(names)
-    memo: dict[str, tuple[str, ...]] = {}
-    for i, name in enumerate(names.tolist()):
+    listed = names.tolist()
+    table: dict[str, tuple[str, ...]] = {}
+    for name in set(listed):
         if not name:
             continue
-        if name not in memo:
-            ids = by_name.get(_org_name_key(name))
-            if ids is None and ctx.index is not None:
-                ids = [c.id for c in _fuzzy(ctx, "organisation", name, None)]
-            memo[name] = tuple(ids or ())
-        out[i] = memo[name]
-    return out
+        ids = by_name.get(_org_name_key(name))
+        if ids is None and ctx.index is not None:
+            ids = [c.id for c in _fuzzy(ctx, "organisation", name, None)]
+        table[name] = tuple(ids or ())
+    return np.fromiter(map(table.get, listed, repeat(())), dtype=object, count=len(listed))
 
 
 def organisation_findings(batch: Any, ctx: Any) -> Column:
@@ -234,25 +232,36 @@ def organisation_findings(batch: Any, ctx: Any) -> Column:
 
     def compute() -> Column:
         n = len(batch)
-        per_row: list[list[str]] = [[] for _ in range(n)]
+        # (row, organisation) from each source in turn: ids given, then names resolved
+        row_parts: list[np.ndarray] = []
+        orgs_found: list[str] = []
         for ids in (batch.employer_id, batch.sponsor_organisation_id):
-            for i in np.flatnonzero(_present(ids)):
-                per_row[i].append(str(ids[i]))
+            given = np.flatnonzero(_present(ids))
+            row_parts.append(given)
+            orgs_found.extend(str(org) for org in ids[given].tolist())
         for names in (
             batch.employer_name,
             batch.recruitment_agency,
             batch.sponsor_organisation_name,
         ):
-            for row, found in enumerate(resolve_organisations(batch, ctx, names).tolist()):
-                per_row[row].extend(found)
+            found = resolve_organisations(batch, ctx, names).tolist()
+            sizes = np.fromiter(map(len, found), np.int64, n)
+            row_parts.append(np.repeat(np.arange(n), sizes))
+            orgs_found.extend(org for ids in found if ids for org in ids)
         named = (
             _present(batch.employer_name)
             | _present(batch.recruitment_agency)
             | _present(batch.sponsor_organisation_name)
             | _present(batch.sponsor_organisation_id)
         )
-        rows = [i for i in range(n) for _ in dict.fromkeys(per_row[i])]
-        orgs = [org for i in range(n) for org in dict.fromkeys(per_row[i])]
+        # per row in source order (a stable sort), each organisation counted once
+        all_rows = np.concatenate(row_parts)
+        order = np.argsort(all_rows, kind="stable").tolist()
+        pairs = dict.fromkeys(
+            zip(all_rows[order].tolist(), [orgs_found[k] for k in order], strict=True)
+        )
+        rows = [row for row, _ in pairs]
+        orgs = [org for _, org in pairs]
         values = np.where(named, 0.0, np.nan)
         details: Details = {}
         if orgs:

@@ -20,20 +20,28 @@ from features.records import Concern
 NETWORK: list[Indicator[Any]] = []
 
 
-def _other_posts(batch: ApplicationBatch, ctx: Any, kind: str, keys: np.ndarray) -> np.ndarray:
+def _other_posts(
+    batch: ApplicationBatch, ctx: Any, kind: str, *columns: np.ndarray
+) -> list[np.ndarray]:
+    """Per key column, the counts at other posts (NaN where the key is absent), all asked of
+    the history in one query."""
+    n = len(batch)
+    keys = np.concatenate(columns)
     counts = ctx.history.count_before(
         kind,
         keys.tolist(),
-        batch.submitted_s,
+        np.tile(batch.submitted_s, len(columns)),
         window_days=ctx.cross_post_window_days,
-        other_than=batch.post_code.tolist(),
+        other_than=batch.post_code.tolist() * len(columns),
     )
-    return np.where(keys != None, counts, np.nan)  # noqa: E711
+    values = np.where(keys != None, counts, np.nan)  # noqa: E711
+    return [values[k * n : (k + 1) * n] for k in range(len(columns))]
 
 
 def _either(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise sum where either is known (NaN where both are)."""
-    return np.where(np.isnan(a) & np.isnan(b), np.nan, np.nan_to_num(a) + np.nan_to_num(b))
+    a_nan, b_nan = np.isnan(a), np.isnan(b)
+    return np.where(a_nan & b_nan, np.nan, np.where(a_nan, 0.0, a) + np.where(b_nan, 0.0, b))
 
 
 @indicator(
@@ -47,7 +55,7 @@ def _either(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def sponsor_other_posts(batch: ApplicationBatch, ctx: Any) -> np.ndarray:
     """Earlier applications at other posts, within the window, with the same sponsor (name
     and birth date). NaN when the sponsor is not a person with a birth date."""
-    return _other_posts(batch, ctx, "sponsor", batch.sponsor_person_key())
+    return _other_posts(batch, ctx, "sponsor", batch.sponsor_person_key())[0]
 
 
 @indicator(
@@ -63,9 +71,7 @@ def phone_other_posts(batch: ApplicationBatch, ctx: Any) -> np.ndarray:
     sponsor's phone (E.164) as either of theirs. NaN when neither phone is given."""
     applicant, sponsor = batch.phone_keys()
     sponsor = unless_same(sponsor, applicant)
-    return _either(
-        _other_posts(batch, ctx, "phone", applicant), _other_posts(batch, ctx, "phone", sponsor)
-    )
+    return _either(*_other_posts(batch, ctx, "phone", applicant, sponsor))
 
 
 @indicator(
@@ -81,10 +87,7 @@ def address_other_posts(batch: ApplicationBatch, ctx: Any) -> np.ndarray:
     sponsor's address (normalised). NaN when neither address is given."""
     applicant, sponsor = batch.address_keys()
     sponsor = unless_same(sponsor, applicant)
-    return _either(
-        _other_posts(batch, ctx, "address", applicant),
-        _other_posts(batch, ctx, "address", sponsor),
-    )
+    return _either(*_other_posts(batch, ctx, "address", applicant, sponsor))
 
 
 @indicator(
@@ -98,7 +101,7 @@ def address_other_posts(batch: ApplicationBatch, ctx: Any) -> np.ndarray:
 def employer_other_posts(batch: ApplicationBatch, ctx: Any) -> np.ndarray:
     """Earlier applications at other posts, within the window, naming the same employer (id,
     else normalised name). NaN without employment."""
-    return _other_posts(batch, ctx, "employer", batch.employer_key())
+    return _other_posts(batch, ctx, "employer", batch.employer_key())[0]
 
 
 @indicator(

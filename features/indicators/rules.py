@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from features.indicators import lookups
-from features.indicators.documents import mrz_of
+from features.indicators.documents import application_document_reports, mrz_of
 from features.indicators.entries import entry_document_reports, entry_mrz
 from features.indicators.registry import Column, Details, Rule
 from features.records import Concern
@@ -34,7 +34,7 @@ def _suspect_only(column: Column) -> Column:
 def _either(*columns: Column) -> Column:
     values = np.zeros(columns[0].values.size)
     for column in columns:
-        values = np.maximum(values, np.nan_to_num(column.values))
+        values = np.fmax(values, column.values)  # NaN counts as 0
     return Column(values, lookups.merge(*(column.details for column in columns)))
 
 
@@ -82,7 +82,7 @@ def _refused(column: Column) -> Column:
 def document_reported(batch: Any, ctx: Any) -> Column:
     """The passport (number, issuing state) is reported lost, stolen or forged as of the
     application date."""
-    return _refused(lookups.document_reports(batch.document_key(), batch.day, ctx))
+    return _refused(application_document_reports(batch, ctx))
 
 
 def entry_document_reported(batch: Any, ctx: Any) -> Column:

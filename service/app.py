@@ -1,0 +1,138 @@
+"""The FastAPI application: ``create_app(settings)``.
+
+The lifespan builds one :class:`~service.runtime.ServiceRuntime` (champion, database views,
+network history) and starts the task that reloads the champion when its alias moves. Errors are
+one hierarchy (:mod:`service.errors`) mapped here, once; a rejected request (403, 422) is written
+to the decision log like any other, and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from mizugiwa.settings import Settings, get_settings
+from service.audit import Decision, input_digest
+from service.console import install_console
+from service.errors import ServiceError
+from service.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from service.routers import meta, outcomes, referrals, scoring, watchlist
+from service.runtime import ServiceRuntime
+
+log = structlog.get_logger("mizugiwa.service")
+LOGGED_REJECTIONS = frozenset({403, 404, 409, 422})
+
+DESCRIPTION = """Risk referrals for visa and border screening against human trafficking.
+
+A score refers a case to a **secondary interview** and says why; it never refuses anyone. Every
+request needs `Authorization: Bearer <token>` (from `mizugiwa users token NAME`) except the
+health probes. Every score and outcome is written to a hash-chained decision log.
+"""
+
+
+def _request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or "")
+
+
+def _log_rejection(request: Request, status: int, error: str, body: Any = None) -> None:
+    runtime: ServiceRuntime = request.app.state.runtime
+    principal = getattr(request.state, "principal", None)
+    digest = getattr(request.state, "input_sha256", None)
+    if digest is None and isinstance(body, bytes | str):
+        digest = input_digest(body.encode() if isinstance(body, str) else body)
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    try:
+        runtime.decision_log.write(
+            Decision(
+                endpoint=f"{request.method} {path}",
+                request_id=_request_id(request),
+                status=status,
+                user_id=principal.user_id if principal else None,
+                input_sha256=digest,
+                error=error[:2000],
+            )
+        )
+    except Exception as exc:  # the log is unreachable: the rejection still stands
+        log.error("decision log write failed", error=type(exc).__name__)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """``loc`` and ``msg`` of each error; the rejected input is not echoed back."""
+    return [
+        {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
+        for err in exc.errors()
+    ]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: ServiceRuntime | None = None,
+    reload_models: bool = True,
+) -> FastAPI:
+    """Build the app. ``runtime`` may be given (tests); otherwise the lifespan builds one."""
+    settings = settings if settings is not None else get_settings()
+    state_runtime = runtime if runtime is not None else ServiceRuntime(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(state_runtime.start)
+        reloader = asyncio.create_task(state_runtime.reload_loop()) if reload_models else None
+        try:
+            yield
+        finally:
+            if reloader is not None:
+                reloader.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reloader
+            if runtime is None:
+                state_runtime.close()
+
+    app = FastAPI(
+        title="Mizugiwa",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = state_runtime
+    app.state.settings = settings
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        if exc.STATUS in LOGGED_REJECTIONS:
+            _log_rejection(request, exc.STATUS, exc.detail)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.STATUS == 401 else None
+        return JSONResponse(
+            {"detail": exc.detail, "request_id": _request_id(request)},
+            status_code=exc.STATUS,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _field_errors(exc)
+        summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        _log_rejection(request, 422, summary, getattr(exc, "body", None))
+        return JSONResponse({"detail": errors, "request_id": _request_id(request)}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", error=type(exc).__name__)
+        return JSONResponse(
+            {"detail": "internal error", "request_id": _request_id(request)}, status_code=500
+        )
+
+    for module in (scoring, outcomes, referrals, watchlist, meta):
+        app.include_router(module.router)
+    install_console(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=state_runtime.metrics)
+    return app

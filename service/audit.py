@@ -1,0 +1,215 @@
+"""The decision log: append-only and hash-chained, with digests and codes but no personal data.
+
+Each entry's ``entry_hash`` is the SHA-256 of the canonical JSON of the entry (every column but
+``entry_hash`` itself, ``prev_hash`` included), so editing any entry breaks its own hash and
+deleting one breaks the next entry's ``prev_hash`` and the run of ``seq`` numbers.
+:func:`verify` walks the chain. Appends are serialised (a process lock, and on PostgreSQL a
+transaction-scoped advisory lock) so the chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import orjson
+from sqlalchemy import Engine, Table, insert, select, text
+from sqlalchemy.orm import Session
+
+from features.tipdb.engine import session_scope
+from service.tables import DecisionLogEntry
+
+GENESIS_HASH = "0" * 64
+_ADVISORY_LOCK_KEY = 0x6D7A67  # "mzg": one lock id for the chain on PostgreSQL
+_HASHED_FIELDS = (
+    "seq",
+    "at",
+    "user_id",
+    "endpoint",
+    "request_id",
+    "status",
+    "input_sha256",
+    "case_id",
+    "model_name",
+    "model_version",
+    "rules_fired",
+    "reason_codes",
+    "referral",
+    "error",
+    "prev_hash",
+)
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same bytes for the same data, wherever it came from."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+
+
+def input_digest(body: bytes) -> str:
+    """SHA-256 of the canonical form of a JSON body (of the raw bytes when it is not JSON)."""
+    try:
+        data = canonical_json(orjson.loads(body)) if body else b""
+    except orjson.JSONDecodeError:
+        data = body
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What is logged for one request: who, what, the input's digest and the outcome."""
+
+    endpoint: str
+    request_id: str
+    status: int
+    user_id: int | None = None
+    input_sha256: str | None = None
+    case_id: str | None = None
+    model_name: str | None = None
+    model_version: str | None = None
+    rules_fired: list[str] = field(default_factory=list)
+    reason_codes: list[str] = field(default_factory=list)
+    referral: bool | None = None
+    error: str | None = None
+    at: str | None = None  # set when a spooled decision is chained later
+
+
+def entry_hash(values: dict[str, Any]) -> str:
+    """The hash of an entry from its hashed fields."""
+    return hashlib.sha256(canonical_json({k: values[k] for k in _HASHED_FIELDS})).hexdigest()
+
+
+class DecisionLog:
+    """Appends decisions to the chain, each in one short transaction."""
+
+    def __init__(self, engine: Engine, spool_path: Path | None = None) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._postgres = engine.dialect.name == "postgresql"
+        self.spool_path = spool_path
+
+    def spool(self, decision: Decision) -> None:
+        """Keep a decision in the local spool while the database is unreachable."""
+        if self.spool_path is None:
+            raise RuntimeError("no spool configured and the decision log is unreachable")
+        if decision.at is None:
+            decision = replace(decision, at=_now())
+        with self._lock:
+            self.spool_path.parent.mkdir(parents=True, exist_ok=True)
+            with self.spool_path.open("ab") as handle:
+                handle.write(orjson.dumps(asdict(decision)) + b"\n")
+
+    def _spooled(self) -> list[Decision]:
+        if self.spool_path is None or not self.spool_path.exists():
+            return []
+        lines = self.spool_path.read_bytes().splitlines()
+        return [Decision(**orjson.loads(line)) for line in lines if line.strip()]
+
+    def write(
+        self, decision: Decision, also: Callable[[Session], None] | None = None
+    ) -> DecisionLogEntry:
+        """Append ``decision``; ``also`` runs first in the same transaction (the request's own
+        writes), so that either both are stored or neither is."""
+        with self._lock:
+            spooled = self._spooled()
+            with session_scope(self._engine) as session:
+                if also is not None:
+                    also(session)
+                if self._postgres:
+                    session.execute(
+                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY}
+                    )
+                log = cast(Table, DecisionLogEntry.__table__)
+                head = session.execute(
+                    select(log.c.seq, log.c.entry_hash).order_by(log.c.seq.desc()).limit(1)
+                ).first()
+                seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+                rows = []
+                for item in [*spooled, decision]:
+                    row = _entry_values(item, seq, prev)
+                    rows.append(row)
+                    seq, prev = seq + 1, row["entry_hash"]
+                # Core statements on the table: the ORM's machinery costs more than the write.
+                session.execute(insert(log), rows)
+            if spooled and self.spool_path is not None:
+                self.spool_path.unlink(missing_ok=True)
+        return DecisionLogEntry(**rows[-1])
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _entry_values(decision: Decision, seq: int, prev: str) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "seq": seq,
+        "at": decision.at or _now(),
+        "user_id": decision.user_id,
+        "endpoint": decision.endpoint,
+        "request_id": decision.request_id,
+        "status": decision.status,
+        "input_sha256": decision.input_sha256,
+        "case_id": decision.case_id,
+        "model_name": decision.model_name,
+        "model_version": decision.model_version,
+        "rules_fired": list(decision.rules_fired),
+        "reason_codes": list(decision.reason_codes),
+        "referral": decision.referral,
+        "error": decision.error,
+        "prev_hash": prev,
+    }
+    values["entry_hash"] = entry_hash(values)
+    return values
+
+
+@dataclass
+class VerifyReport:
+    """The result of walking the chain: ``ok`` when no problem was found."""
+
+    entries: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _entries(engine: Engine, batch: int = 5000) -> Iterator[DecisionLogEntry]:
+    with session_scope(engine) as session:
+        yield from session.scalars(
+            select(DecisionLogEntry)
+            .order_by(DecisionLogEntry.seq)
+            .execution_options(yield_per=batch)
+        )
+
+
+def verify(engine: Engine, max_problems: int = 100) -> VerifyReport:
+    """Walk the chain from the first entry and report every break: an edited entry (its hash
+    does not match its content), a deleted one (a gap in ``seq``, a ``prev_hash`` that does not
+    match the entry before) or a re-ordered one."""
+    report = VerifyReport()
+    expected_seq, prev = 1, GENESIS_HASH
+    for entry in _entries(engine):
+        values = {name: getattr(entry, name) for name in _HASHED_FIELDS}
+        if entry.seq != expected_seq:
+            report.problems.append(
+                f"seq {entry.seq}: expected seq {expected_seq} (entries missing or re-numbered)"
+            )
+        if entry.prev_hash != prev:
+            report.problems.append(
+                f"seq {entry.seq}: prev_hash does not match the entry before (deleted or edited)"
+            )
+        if entry_hash(values) != entry.entry_hash:
+            report.problems.append(f"seq {entry.seq}: content does not match entry_hash (edited)")
+        report.entries += 1
+        report.head_seq, report.head_hash = entry.seq, entry.entry_hash
+        expected_seq, prev = entry.seq + 1, entry.entry_hash
+        if len(report.problems) >= max_problems:
+            break
+    return report

@@ -1,0 +1,416 @@
+"""Scored cases in the service's tables: storing them, the referral worklist, interview outcomes,
+and sharing a confirmed case with the trafficking database.
+
+A confirmed outcome is written to the shared database as a ``case`` entity through the loader
+(so it obeys the import format and provenance rules of every other source), linking the
+sponsor, employer, recruitment agency and phones the application named; a forged document is
+reported as a ``travel_document``; a trafficking victim is recorded as a *protected* person,
+never as a suspect.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import orjson
+from pydantic import ValidationError
+from sqlalchemy import Engine, Table, select
+from sqlalchemy.orm import Session
+
+from features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
+from features.tipdb.engine import session_scope
+from models.contract import Score
+from service.errors import (
+    ConflictError,
+    InvalidRequestError,
+    PermissionDeniedError,
+)
+from service.tables import InterviewOutcome, StoredCase
+
+ENTITY_SOURCE = "mizugiwa_interview"
+_CASE_TYPE: dict[OutcomeKind, str] = {
+    OutcomeKind.SHAM_MARRIAGE: "sham_marriage",
+    OutcomeKind.IMPERSONATION: "impersonation",
+    OutcomeKind.FORGED_DOCUMENT: "forged_document",
+    OutcomeKind.TRAFFICKING_VICTIM: "trafficking",
+    OutcomeKind.OTHER_FRAUD: "other_fraud",
+}
+_ONE_DAY = timedelta(days=1)
+_LABOUR = frozenset({"factory", "agriculture", "construction", "care", "hospitality"})
+
+
+# -- storing ---------------------------------------------------------------------------------
+
+
+def store_scored(
+    session: Session,
+    *,
+    kind: str,
+    record: VisaApplication | BorderEntry,
+    score: Score | None,
+    request_id: str | None,
+    scored_at: datetime,
+) -> None:
+    """Insert or update the case row of a scored (or, with ``score=None``, imported) record.
+
+    One upsert statement (no read first): this runs on every scoring request.
+    """
+    if isinstance(record, VisaApplication):
+        case_id, post, when = record.application_id, record.post_code, record.submitted_at
+    else:
+        case_id, post, when = record.entry_id, record.port_code, record.arrived_at
+    values: dict[str, Any] = {
+        "post_code": post,
+        "case_date": when.astimezone(UTC),
+        "record": record.model_dump(mode="json"),
+    }
+    if score is not None:
+        values.update(
+            scored_at=scored_at,
+            risk=score.risk,
+            refer=score.refer,
+            referred_by=list(score.referred_by),
+            reason_codes=[r.code for r in score.reasons],
+            rule_codes=[r.code for r in score.rules_fired],
+            model_version=score.model.version,
+            request_id=request_id,
+        )
+    insert = _dialect_insert(session)
+    table = cast(
+        Table, StoredCase.__table__
+    )  # Core on the table: the ORM's bulk path costs milliseconds
+    statement = insert(table).values(case_id=case_id, kind=kind, status="pending", **values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.case_id],
+        set_={name: statement.excluded[name] for name in values},
+        where=table.c.kind == kind,
+    )
+    if session.execute(statement).rowcount == 0:  # type: ignore[attr-defined]
+        raise ConflictError(f"case_id {case_id!r} is already used by a case of another kind")
+
+
+def _dialect_insert(session: Session) -> Any:
+    """``INSERT ... ON CONFLICT`` for the session's database (SQLite or PostgreSQL)."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    raise NotImplementedError(
+        f"the service's case store supports SQLite and PostgreSQL, not {name}"
+    )
+
+
+def find_application(session: Session, application_id: str) -> VisaApplication | None:
+    """A stored application by id, validated again (its schema may have tightened since)."""
+    record = session.scalar(
+        select(StoredCase.record).where(
+            StoredCase.case_id == application_id, StoredCase.kind == "application"
+        )
+    )
+    return None if record is None else VisaApplication.model_validate(record)
+
+
+def iter_applications(session: Session, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every stored application, in the order stored (JSON form)."""
+    query = (
+        select(StoredCase.record)
+        .where(StoredCase.kind == "application")
+        .order_by(StoredCase.pk)
+        .execution_options(yield_per=batch)
+    )
+    yield from session.scalars(query)
+
+
+def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:
+    """Append every stored application to a network history; returns how many."""
+    from features.indicators.batch import ApplicationBatch
+
+    count = 0
+    pending: list[dict[str, Any]] = []
+    with session_scope(engine) as session:
+        for record in iter_applications(session, batch):
+            pending.append(record)
+            if len(pending) >= batch:
+                history.add(ApplicationBatch.from_dicts(pending))
+                count += len(pending)
+                pending = []
+    if pending:
+        history.add(ApplicationBatch.from_dicts(pending))
+        count += len(pending)
+    return count
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    stored: int
+    errors: list[str]
+
+
+def import_applications(engine: Engine, lines: Iterable[bytes], source: str) -> ImportReport:
+    """Store applications from JSON Lines without scoring them (so entries can link to them).
+
+    All or nothing: if any line is invalid nothing is stored and every error names its line.
+    """
+    records: list[VisaApplication] = []
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(VisaApplication.model_validate_json(line))
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"]) or "(record)"
+                errors.append(f"{source}:{number}: {where}: {err['msg']}")
+    if errors:
+        return ImportReport(0, errors)
+    now = datetime.now().astimezone()
+    with session_scope(engine) as session:
+        for record in records:
+            store_scored(
+                session,
+                kind="application",
+                record=record,
+                score=None,
+                request_id=None,
+                scored_at=now,
+            )
+    return ImportReport(len(records), [])
+
+
+# -- the worklist ----------------------------------------------------------------------------
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"c{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text.startswith("c"):
+            raise ValueError(cursor)
+        return int(text[1:])
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequestError("cursor: not a cursor this service issued") from None
+
+
+def referrals(
+    session: Session,
+    *,
+    post_code: str | None,
+    status: str | None,
+    since: date | None,
+    until: date | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[StoredCase], str | None]:
+    """Referred cases, newest first, and the cursor of the next page (``None`` on the last)."""
+    query = select(StoredCase).where(StoredCase.refer.is_(True))
+    if post_code is not None:
+        query = query.where(StoredCase.post_code == post_code)
+    if status is not None:
+        query = query.where(StoredCase.status == status)
+    if since is not None:
+        query = query.where(
+            StoredCase.case_date >= datetime.combine(since, datetime.min.time(), UTC)
+        )
+    if until is not None:
+        query = query.where(
+            StoredCase.case_date < datetime.combine(until, datetime.min.time(), UTC) + _ONE_DAY
+        )
+    if cursor is not None:
+        query = query.where(StoredCase.pk < decode_cursor(cursor))
+    rows = list(session.scalars(query.order_by(StoredCase.pk.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1].pk) if more and rows else None)
+
+
+# -- outcomes --------------------------------------------------------------------------------
+
+
+def _entity_id(case_id: str, part: str) -> str:
+    return f"SVC-{hashlib.sha256(case_id.encode()).hexdigest()[:16]}-{part}"
+
+
+def shared_case_lines(
+    case_id: str, record: dict[str, Any], outcome: Outcome
+) -> list[dict[str, Any]]:
+    """The trafficking-database lines a confirmed outcome adds (empty for ``no_concern``)."""
+    if outcome.outcome not in _CASE_TYPE:
+        return []
+    day = outcome.interviewed_at.date().isoformat()
+    common = {"source": ENTITY_SOURCE, "recorded_at": day}
+    lines: list[dict[str, Any]] = []
+    persons: list[str] = []
+    organisations: list[str] = []
+    case_type = _CASE_TYPE[outcome.outcome]
+    employment = record.get("employment") or {}
+    if outcome.outcome is OutcomeKind.TRAFFICKING_VICTIM:
+        establishment = employment.get("establishment_type")
+        if establishment == "adult_entertainment":
+            case_type = "sexual_exploitation"
+        elif establishment in _LABOUR:
+            case_type = "labour_exploitation"
+    sponsor = record.get("sponsor") or {}
+    sponsor_person = " ".join(
+        p for p in (sponsor.get("family_name"), sponsor.get("given_names")) if p
+    )
+    if sponsor_person or sponsor.get("name_native"):
+        pid = _entity_id(case_id, "S")
+        names = [n for n in (sponsor_person, sponsor.get("name_native")) if n]
+        person: dict[str, Any] = {
+            "entity_type": "person",
+            "id": pid,
+            "names": names,
+            "role": "facilitator",
+            **common,
+        }
+        if sponsor.get("date_of_birth"):
+            person["date_of_birth"] = sponsor["date_of_birth"]
+        lines.append(person)
+        persons.append(pid)
+        if sponsor.get("phone"):
+            lines.append(
+                {
+                    "entity_type": "phone",
+                    "id": _entity_id(case_id, "SP"),
+                    "number": sponsor["phone"],
+                    "linked_to": [pid],
+                    **common,
+                }
+            )
+    for part, name, org_id, org_type in (
+        ("E", employment.get("employer_name"), employment.get("employer_id"), "employer"),
+        ("A", employment.get("recruitment_agency"), None, "recruitment_agency"),
+        ("O", sponsor.get("organisation_name"), sponsor.get("organisation_id"), "employer"),
+    ):
+        if not name or any(o == org_id for o in organisations if org_id):
+            continue
+        oid = org_id or _entity_id(case_id, part)
+        org: dict[str, Any] = {
+            "entity_type": "organisation",
+            "id": oid,
+            "names": [name],
+            "org_type": org_type,
+            **common,
+        }
+        if part == "E" and employment.get("establishment_type"):
+            org["establishment_type"] = employment["establishment_type"]
+        lines.append(org)
+        organisations.append(oid)
+    applicant = record.get("applicant") or {}
+    if outcome.outcome is OutcomeKind.TRAFFICKING_VICTIM:
+        vid = _entity_id(case_id, "V")
+        full = " ".join(
+            p for p in (applicant.get("family_name"), applicant.get("given_names")) if p
+        )
+        lines.append(
+            {
+                "entity_type": "person",
+                "id": vid,
+                "names": [full],
+                "role": "victim",
+                "date_of_birth": applicant.get("date_of_birth"),
+                **common,
+            }
+        )
+    passport = record.get("passport") or {}
+    if outcome.outcome is OutcomeKind.FORGED_DOCUMENT and passport.get("number"):
+        lines.append(
+            {
+                "entity_type": "travel_document",
+                "id": _entity_id(case_id, "D"),
+                "number": passport["number"],
+                "issuing_state": passport["issuing_state"],
+                "status": "forged",
+                **common,
+            }
+        )
+    lines.append(
+        {
+            "entity_type": "case",
+            "id": _entity_id(case_id, "C"),
+            "case_type": case_type,
+            "date": day,
+            "persons": persons,
+            "organisations": organisations,
+            **common,
+        }
+    )
+    return lines
+
+
+def write_shared_case(session: Session, lines: list[dict[str, Any]]) -> None:
+    """Load entity lines through the trafficking-database loader, in the caller's transaction."""
+    from features.tipdb.loader import load_file
+
+    with tempfile.TemporaryDirectory(prefix="mizugiwa-case-") as tmp:
+        path = Path(tmp) / "interview-outcome.jsonl"
+        path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+        load_file(session, path)
+
+
+def record_outcome(
+    session: Session,
+    outcome: Outcome,
+    *,
+    recorded_by: int,
+    recorded_at: datetime,
+    only_post: str | None = None,
+) -> tuple[StoredCase, str | None]:
+    """Store the outcome, mark the case interviewed and share a confirmed case; returns the
+    case row and the id of the shared case (``None`` when nothing was confirmed)."""
+    row = session.scalar(select(StoredCase).where(StoredCase.case_id == outcome.case_id))
+    if row is None:
+        from service.errors import NotFoundError
+
+        raise NotFoundError(f"case_id {outcome.case_id!r}: no scored case with this id")
+    if only_post is not None and row.post_code != only_post:
+        raise PermissionDeniedError(
+            f"case_id: the case belongs to post {row.post_code}, not {only_post}"
+        )
+    if (
+        session.scalar(
+            select(InterviewOutcome.pk).where(InterviewOutcome.case_id == outcome.case_id)
+        )
+        is not None
+    ):
+        raise ConflictError(f"case_id {outcome.case_id!r}: an outcome is already recorded")
+    record = row.record
+    if row.kind == "entry":
+        # An entry's shared case is built from the application it refers to, when known.
+        reference = record.get("visa_reference")
+        linked = find_application(session, reference) if reference else None
+        record = linked.model_dump(mode="json") if linked is not None else {}
+    lines = shared_case_lines(row.case_id, record, outcome)
+    shared_id = lines[-1]["id"] if lines else None
+    if lines:
+        write_shared_case(session, lines)
+    session.add(
+        InterviewOutcome(
+            case_id=outcome.case_id,
+            interviewed_at=outcome.interviewed_at,
+            outcome=outcome.outcome.value,
+            referral_source=outcome.referral_source.value,
+            victim_support_offered=outcome.victim_support_offered,
+            recorded_by=recorded_by,
+            recorded_at=recorded_at,
+            tipdb_case_id=shared_id,
+        )
+    )
+    row.status = "interviewed"
+    return row, shared_id

@@ -1,0 +1,162 @@
+"""The consular worklist and one case's page: which referrals a post sees, in which order, and
+what the officer reads before the interview.
+
+The worklist reads the service's referral query (:func:`service.cases.referrals`) for the
+officer's own post and orders it by concern, highest first. A case's reasons with their evidence
+come from scoring its stored record again with the model in service: scores are computed as of
+the application's submission date, so the reasons are those of the referral unless the model
+has changed since (the page names the model that produced them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from features.records import VisaApplication
+from features.tipdb.engine import session_scope
+from models.contract import Score
+from service.cases import referrals
+from service.console.i18n import Lang
+from service.runtime import ServiceRuntime
+from service.tables import InterviewOutcome, StoredCase
+
+STATUSES: tuple[str, ...] = ("pending", "interviewed")
+MAX_ITEMS = 500
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    case_id: str
+    case_date: datetime
+    risk: float | None
+    status: str
+    reason_codes: list[str]
+    rule_codes: list[str]
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case_id: str
+    case_date: str
+    applicant: str
+    category: str | None
+    score: Score
+    recorded_outcome: str | None
+    default_source: str
+
+
+def worklist(engine: Any, post_code: str, filters: WorklistFilters) -> list[WorklistItem]:
+    """The post's referred applications matching ``filters``, highest concern first (rules
+    before model-only referrals at equal score), at most ``MAX_ITEMS``."""
+    with session_scope(engine) as session:
+        rows, _ = referrals(
+            session,
+            post_code=post_code,
+            status=filters.status,
+            since=filters.date_from,
+            until=filters.date_to,
+            cursor=None,
+            limit=MAX_ITEMS,
+        )
+        items = [
+            WorklistItem(
+                case_id=row.case_id,
+                case_date=row.case_date,
+                risk=row.risk,
+                status=row.status,
+                reason_codes=list(row.reason_codes or []),
+                rule_codes=list(row.rule_codes or []),
+            )
+            for row in rows
+            if row.kind == "application"
+        ]
+    return sorted(
+        items,
+        key=lambda i: (i.status != "pending", -(i.risk or 0.0), not i.rule_codes, i.case_id),
+    )
+
+
+def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDetail | None:
+    """A referred application of the officer's own post, scored for reading; None otherwise
+    (another post's case is as invisible as a missing one)."""
+    with session_scope(runtime.engine) as session:
+        row = session.scalar(
+            select(StoredCase).where(
+                StoredCase.case_id == case_id,
+                StoredCase.post_code == post_code,
+                StoredCase.kind == "application",
+            )
+        )
+        if row is None:
+            return None
+        record = dict(row.record)
+        referred_by = list(row.referred_by or [])
+        recorded = session.scalar(
+            select(InterviewOutcome.outcome).where(InterviewOutcome.case_id == case_id)
+        )
+    model = runtime.model
+    if model is None:
+        return None
+    application = VisaApplication.model_validate(record)
+    context, _missing = runtime.feature_context()
+    [score] = model.scorer.score_applications([application], context)
+    applicant = application.applicant
+    name = " ".join(p for p in (applicant.family_name, applicant.given_names) if p)
+    if applicant.name_native:
+        name = f"{name} ({applicant.name_native})"
+    return CaseDetail(
+        case_id=case_id,
+        case_date=application.submitted_at.date().isoformat(),
+        applicant=name,
+        category=application.visa_category.value,
+        score=score,
+        recorded_outcome=recorded,
+        default_source="rule" if referred_by == ["rule"] else "model",
+    )
+
+
+def local_datetime(text: str) -> str:
+    """A ``datetime-local`` form value (no zone) as an ISO time in the server's zone; other
+    text is passed on for the schema to reject with its own message."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return (value if value.tzinfo else value.astimezone()).isoformat()
+
+
+_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "mrz": ("MRZ", "MRZ"),
+    "flight_number": ("Flight number", "便名"),
+    "port_code": ("Port", "空港・港"),
+    "visa_reference": ("Visa reference", "査証番号"),
+    "declared_purpose": ("Declared purpose", "渡航目的"),
+    "declared_stay_days": ("Declared stay (days)", "滞在予定日数"),
+}
+
+
+def field_problems(exc: ValidationError, lang: Lang, skip: Iterable[str] = ()) -> list[str]:
+    """One line per schema error, led by the field's label in the page's language."""
+    skipped = set(skip)
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        if field in skipped:
+            continue
+        en, ja = _FIELD_LABELS.get(field, (field, field))
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"{ja if lang == 'ja' else en}: {message}")
+    return lines

@@ -1,0 +1,73 @@
+"""FastAPI dependencies: the runtime, the caller, and the role each route requires.
+
+Routes declare who may call them with one of the typed aliases (``OfficerDep`` and so on); the
+test of the endpoint x role matrix walks every route with every role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from service.audit import input_digest
+from service.auth import ALL_ROLES, Principal, Role
+from service.errors import PermissionDeniedError
+from service.runtime import ServiceRuntime
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    """The runtime the lifespan built (model, snapshot, index, history, database)."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
+
+
+async def authenticate(
+    request: Request,
+    runtime: RuntimeDep,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal:
+    """The caller behind the bearer token; also digests the body for the decision log."""
+    request.state.input_sha256 = input_digest(await request.body())
+    principal = runtime.authenticator.authenticate(authorization)
+    request.state.principal = principal
+    return principal
+
+
+def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """A dependency admitting only ``roles`` (403 for any other authenticated caller)."""
+    allowed = frozenset(roles)
+
+    async def check(
+        principal: Annotated[Principal, Depends(authenticate)], request: Request
+    ) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise PermissionDeniedError(
+                f"role {principal.role.value} may not call {request.method} "
+                f"{request.url.path} (allowed: {names})"
+            )
+        return principal
+
+    return check
+
+
+AnyUserDep = Annotated[Principal, Depends(require(*ALL_ROLES))]
+ApplicationScorerDep = Annotated[Principal, Depends(require(Role.CONSULAR_OFFICER))]
+EntryScorerDep = Annotated[Principal, Depends(require(Role.BORDER_INSPECTOR))]
+OutcomeRecorderDep = Annotated[
+    Principal, Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR))
+]
+ReferralReaderDep = Annotated[
+    Principal,
+    Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR, Role.ANALYST, Role.AUDITOR)),
+]
+WatchlistSearcherDep = Annotated[
+    Principal,
+    Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR, Role.ANALYST)),
+]
+OperatorDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.ANALYST))]

@@ -1,0 +1,32 @@
+"""Interview outcomes: the labels of the next training run, and the visa WAN's instant sharing."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from features.records import Outcome
+from service import scoring
+from service.deps import OutcomeRecorderDep, RuntimeDep
+from service.routers.scoring import request_info
+from service.schemas import ErrorResponse, OutcomeResponse
+
+router = APIRouter(prefix="/v1", tags=["outcomes"])
+
+
+@router.post(
+    "/outcomes",
+    response_model=OutcomeResponse,
+    responses={code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413)},
+)
+def record_outcome(
+    outcome: Outcome, request: Request, principal: OutcomeRecorderDep, runtime: RuntimeDep
+) -> OutcomeResponse:
+    """Record the result of a secondary interview for a scored case.
+
+    The case's referral status becomes ``interviewed``. A confirmed outcome (anything but
+    ``no_concern``) is written to the shared trafficking database at once, as a case linking the
+    sponsor, employer, agency and phones the application named, so that every post's next
+    scores see it. Consular officers record outcomes for their own post's cases; one outcome
+    per case.
+    """
+    return scoring.submit_outcome(runtime, outcome, request_info(request, principal))

@@ -1,0 +1,97 @@
+// Mizugiwa officer console: keyboard shortcuts, the inspection reset and the live worklist.
+// Plain JavaScript, no build step; every page works without it (forms post, links navigate).
+(function () {
+  "use strict";
+
+  function typing(event) {
+    var el = event.target;
+    var tag = el && el.tagName ? el.tagName.toLowerCase() : "";
+    return tag === "input" || tag === "textarea" || tag === "select" || (el && el.isContentEditable);
+  }
+
+  // "/" focuses the page's first search or filter field.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "/" && !typing(event) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      var field = document.querySelector("[data-search-field]");
+      if (field) { event.preventDefault(); field.focus(); }
+    }
+  });
+
+  // Border inspection: Esc (anywhere) or "n" (outside a field) starts the next traveller.
+  var inspection = document.getElementById("inspection-form");
+  if (inspection) {
+    var nextTraveller = function () {
+      ["mrz", "flight_number", "visa_reference"].forEach(function (name) {
+        var field = inspection.elements.namedItem(name);
+        if (field) { field.value = ""; }
+      });
+      var result = document.getElementById("answer");
+      if (result) { result.remove(); }
+      ["input-problems", "check-digit-findings"].forEach(function (id) {
+        var block = document.getElementById(id);
+        if (block) { block.remove(); }
+      });
+      var mrz = inspection.elements.namedItem("mrz");
+      if (mrz) { mrz.focus(); }
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", inspection.getAttribute("action"));
+      }
+    };
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" || (event.key === "n" && !typing(event) && !event.ctrlKey && !event.metaKey && !event.altKey)) {
+        event.preventDefault();
+        nextTraveller();
+      }
+    });
+    var button = document.getElementById("next-traveller");
+    if (button) { button.addEventListener("click", nextTraveller); }
+    // A scanner types the MRZ and presses Enter; Ctrl+Enter submits from the MRZ box too.
+    var mrzField = inspection.elements.namedItem("mrz");
+    if (mrzField) {
+      mrzField.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          inspection.requestSubmit();
+        }
+      });
+    }
+  }
+
+  // Worklist: poll a small HTML fragment and swap the rows in; announce new referrals.
+  var body = document.getElementById("worklist-rows");
+  if (body && body.dataset.fragment) {
+    var every = parseInt(body.dataset.pollMs || "5000", 10);
+    var live = document.getElementById("worklist-live");
+    var known = {};
+    Array.prototype.forEach.call(body.querySelectorAll("tr[data-case]"), function (row) {
+      known[row.dataset.case] = true;
+    });
+    var poll = function () {
+      fetch(body.dataset.fragment + window.location.search, {
+        credentials: "same-origin",
+        headers: { "Accept": "text/html" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) {
+        var active = document.activeElement;
+        var activeCase = active && active.closest ? (active.closest("tr[data-case]") || {}).dataset : null;
+        var holder = document.createElement("tbody");
+        holder.innerHTML = html;
+        var fresh = 0;
+        Array.prototype.forEach.call(holder.querySelectorAll("tr[data-case]"), function (row) {
+          if (!known[row.dataset.case]) { row.classList.add("new"); known[row.dataset.case] = true; fresh += 1; }
+        });
+        body.innerHTML = holder.innerHTML;
+        if (activeCase && activeCase.case) {
+          var again = body.querySelector('tr[data-case="' + activeCase.case + '"] a');
+          if (again) { again.focus(); }
+        }
+        if (fresh > 0 && live) {
+          live.textContent = live.dataset.template.replace("{n}", String(fresh));
+        }
+      }).catch(function () { /* keep the rows we have; the next poll tries again */ });
+    };
+    window.setInterval(poll, every);
+  }
+})();
