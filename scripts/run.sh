@@ -4,17 +4,53 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+MZ="$BIN/mizugiwa"
 SEED=${SEED:-20091222}
 APPS=${APPS:-60000}
-ENTRIES=${ENTRIES:-30000}
-WORLD=${WORLD:-var/world-$SEED}
+ENTRIES=${ENTRIES:-20000}
+WORLD=${WORLD:-var/world-$SEED-$APPS}
 
-"$BIN/mizugiwa" synth --seed "$SEED" --applications "$APPS" --entries "$ENTRIES" --out "$WORLD"
-"$BIN/mizugiwa" db upgrade
-"$BIN/mizugiwa" db load "$WORLD/tipdb.jsonl"
-"$BIN/mizugiwa" db stats
-"$BIN/mizugiwa" train --data "$WORLD" | tee var/train-summary.log
+step() { printf '\n==> %s\n' "$1"; }
+
+if [ ! -f "$WORLD/manifest.json" ]; then
+  step "synthetic world (seed $SEED): $APPS applications, $ENTRIES border entries"
+  "$MZ" synth --seed "$SEED" --applications "$APPS" --entries "$ENTRIES" --out "$WORLD"
+fi
+
+step "shared trafficking database"
+"$MZ" db upgrade
+"$MZ" db load "$WORLD/tipdb.jsonl"
+"$MZ" db stats
+
+step "visa applications known to the service (so border entries can refer to them)"
+"$MZ" cases load "$WORLD/applications.jsonl"
+
+step "training, evaluation and fairness audit (MLflow: var/mlflow.sqlite3)"
+"$MZ" train --data "$WORLD" --seed "$SEED" | tee var/train-summary.log
 VERSION=$(tail -n 1 var/train-summary.log | "$BIN/python" -c 'import json,sys; print(json.load(sys.stdin)["model_version"])')
-"$BIN/mizugiwa" promote --version "$VERSION" || "$BIN/mizugiwa" promote --version "$VERSION" --force \
-  --reason "first champion of a new installation: no previous champion to compare with"
-exec "$BIN/mizugiwa" serve
+
+step "promotion of version $VERSION to champion"
+if ! "$MZ" promote --version "$VERSION"; then
+  if [ -n "$("$BIN/python" -c 'from models.registry import alias_version; print(alias_version("champion") or "")')" ]; then
+    echo "The gates refused version $VERSION; the current champion keeps serving."
+  else
+    echo "The gates refused version $VERSION and there is no champion yet."
+    echo "Read the fairness report in the MLflow run before promoting it by hand with"
+    echo "  $MZ promote --version $VERSION --force --reason TEXT"
+    echo "The service starts without a model: /readyz answers 503 until a champion exists."
+  fi
+fi
+
+step "demo accounts (tokens in var/demo-accounts.txt)"
+: > var/demo-accounts.txt
+for spec in "officer_mnl consular_officer MNL" "officer_bkk consular_officer BKK" \
+            "inspector border_inspector -" "analyst analyst -" "auditor auditor -" "admin admin -"; do
+  set -- $spec
+  if [ "$3" = "-" ]; then "$MZ" users add "$1" --role "$2" >/dev/null 2>&1 || true
+  else "$MZ" users add "$1" --role "$2" --post "$3" >/dev/null 2>&1 || true; fi
+  printf '%-12s %-17s %s\n' "$1" "$2" "$("$MZ" users token "$1")" >> var/demo-accounts.txt
+done
+cat var/demo-accounts.txt
+
+step "serving on http://${MIZUGIWA_HOST:-127.0.0.1}:${MIZUGIWA_PORT:-8000}/ (console: /console/, API docs: /docs)"
+exec "$MZ" serve
