@@ -112,7 +112,7 @@ def days_of(batch: Any) -> np.ndarray:
     return np.asarray(batch.day, dtype=np.int64)
 
 
-def _present(keys: np.ndarray) -> np.ndarray:
+def present(keys: np.ndarray) -> np.ndarray:
     return np.asarray(keys != None, dtype=bool)  # noqa: E711
 
 
@@ -122,7 +122,7 @@ def prior_spouse_sponsorships(batch: Any, ctx: Any) -> Column:
 
     def compute() -> Column:
         keys = batch.sponsor_person_key()
-        has = _present(keys)
+        has = present(keys)
         values = np.full(len(batch), np.nan)
         if has.any():
             counts = ctx.snapshot.sponsorship_counts(
@@ -146,7 +146,7 @@ def contact_links(
 
     def compute() -> Column:
         when = days_of(batch) if days is None else days
-        has = _present(keys)
+        has = present(keys)
         suspect = np.zeros(len(keys), dtype=bool)
         raided = np.zeros(len(keys), dtype=bool)
         if has.any():
@@ -174,7 +174,7 @@ def contact_links(
 
 def protected_links(batch: Any, ctx: Any, kind: str, keys: np.ndarray) -> np.ndarray:
     """Where a phone or address is linked, as of each date, to a known victim."""
-    has = _present(keys)
+    has = present(keys)
     out = np.zeros(len(keys), dtype=bool)
     if has.any():
         lookup = ctx.snapshot.phones_linked if kind == "phone" else ctx.snapshot.addresses_linked
@@ -184,13 +184,13 @@ def protected_links(batch: Any, ctx: Any, kind: str, keys: np.ndarray) -> np.nda
 
 def document_reports(keys: np.ndarray, days: np.ndarray, ctx: Any) -> Column:
     """1 where the document is reported lost, stolen, forged or revoked as of the date."""
-    has = _present(keys)
+    has = present(keys)
     statuses = np.full(len(keys), None, dtype=object)
     if has.any():
         statuses[has] = ctx.snapshot.document_statuses(
             keys[has].tolist(), np.asarray(days, dtype=np.int64)[has]
         )
-    hit = _present(statuses)
+    hit = present(statuses)
     details = {int(i): {"document_status": statuses[i]} for i in np.flatnonzero(hit)}
     return Column(hit.astype(np.float64), details)
 
@@ -236,7 +236,7 @@ def organisation_findings(batch: Any, ctx: Any) -> Column:
         row_parts: list[np.ndarray] = []
         orgs_found: list[str] = []
         for ids in (batch.employer_id, batch.sponsor_organisation_id):
-            given = np.flatnonzero(_present(ids))
+            given = np.flatnonzero(present(ids))
             row_parts.append(given)
             orgs_found.extend(str(org) for org in ids[given].tolist())
         for names in (
@@ -249,10 +249,10 @@ def organisation_findings(batch: Any, ctx: Any) -> Column:
             row_parts.append(np.repeat(np.arange(n), sizes))
             orgs_found.extend(org for ids in found if ids for org in ids)
         named = (
-            _present(batch.employer_name)
-            | _present(batch.recruitment_agency)
-            | _present(batch.sponsor_organisation_name)
-            | _present(batch.sponsor_organisation_id)
+            present(batch.employer_name)
+            | present(batch.recruitment_agency)
+            | present(batch.sponsor_organisation_name)
+            | present(batch.sponsor_organisation_id)
         )
         # per row in source order (a stable sort), each organisation counted once
         all_rows = np.concatenate(row_parts)
@@ -282,27 +282,35 @@ def _dob_text(day: float) -> str | None:
     return None if np.isnan(day) else date.fromordinal(int(day) + _EPOCH_ORDINAL).isoformat()
 
 
+CONFIRMED = 2.0  # name and date of birth agree with a watchlisted person
+NAME_ONLY = 1.0  # the name agrees; no date of birth on one side to confirm or refute it
+
+
 def watchlisted_sponsors(batch: Any, ctx: Any) -> Column:
-    """1 where a sponsor who is a person matches a broker, trafficker, recruiter or
-    facilitator recorded and valid on the application date, else 0 (0 without a sponsor name)."""
+    """How strongly a sponsor who is a person matches a broker, trafficker, recruiter or
+    facilitator recorded and valid on the application date: ``CONFIRMED`` (2) where the name and
+    the date of birth agree (exactly, or through the watchlist index with a date-of-birth match),
+    ``NAME_ONLY`` (1) where the index matches the name but one side has no date of birth, else 0
+    (0 without a sponsor name). Common names are shared by many innocent people, so only a
+    confirmed identity may refer by rule; a name alone is evidence for the model."""
 
     def compute() -> Column:
         days = days_of(batch)
         values = np.zeros(len(batch), dtype=np.float64)
         details: Details = {}
         keys = batch.sponsor_person_key()
-        has = _present(keys)
+        has = present(keys)
         built = derived(ctx.snapshot)
         if has.any():
             exact = built.suspects.counts(keys[has].tolist(), days[has]) > 0
             for i in np.flatnonzero(has)[exact]:
-                values[i] = 1.0
+                values[i] = CONFIRMED
                 details[int(i)] = {
                     "watchlist_person": built.suspect_ids.get(keys[i], []),
                     "match": "exact name and date of birth",
                 }
         if ctx.index is not None:
-            named = np.flatnonzero(_present(batch.sponsor_family_name) & (values == 0))
+            named = np.flatnonzero(present(batch.sponsor_family_name) & (values == 0))
             for i in named:
                 name = " ".join(
                     part
@@ -315,14 +323,21 @@ def watchlisted_sponsors(batch: Any, ctx: Any) -> Column:
                     if c.entity.get("role") in SUSPECT_ROLES and _visible(c.entity, int(days[i]))
                 ]
                 if hits:
-                    values[i] = 1.0
+                    confirmed = [c for c in hits if _dob_agrees(c)]
+                    values[i] = CONFIRMED if confirmed else NAME_ONLY
                     details[int(i)] = {
-                        "watchlist_person": [c.id for c in hits],
-                        "match_score": round(max(c.score for c in hits), 3),
+                        "watchlist_person": [c.id for c in confirmed or hits],
+                        "match_score": round(max(c.score for c in confirmed or hits), 3),
+                        "match": "name and date of birth" if confirmed else "name only",
                     }
         return Column(values, details)
 
     return batch.memo(("watchlist_sponsor", id(ctx)), compute)
+
+
+def _dob_agrees(candidate: Any) -> bool:
+    """The watchlist index found the same date of birth on both sides."""
+    return any(feature == "dob_match" for feature, *_ in candidate.explanation)
 
 
 def known_victim(batch: Any, ctx: Any) -> Column:

@@ -144,3 +144,20 @@ def applicant_tip_links(batch: ApplicationBatch, ctx: Any) -> Column:
     linked = phones.values + addresses.values
     none = (phone == None) & (address == None)  # noqa: E711
     return Column(np.where(none, np.nan, linked), lookups.merge(phones.details, addresses.details))
+
+
+@indicator(
+    NETWORK,
+    code="NW-SPONSOR-NAME",
+    concern=Concern.EXPLOITATION,
+    en="The sponsor's name matches a known broker or trafficker; no date of birth confirms it.",
+    ja="身元保証人の氏名が既知のブローカー等と一致するが、生年月日による確認はできない。",
+    fires=lambda v: v == 1,
+)
+def sponsor_name_watchlisted(batch: ApplicationBatch, ctx: Any) -> Column:
+    """2 where the sponsor's name and date of birth match a suspect person recorded by the
+    application date (that also refers by rule), 1 where the name alone matches and one side has
+    no date of birth, else 0. NaN without a sponsor who is a person."""
+    column = lookups.watchlisted_sponsors(batch, ctx)
+    person = lookups.present(batch.sponsor_family_name)
+    return Column(np.where(person, column.values, np.nan), column.details)

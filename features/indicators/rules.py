@@ -40,8 +40,12 @@ def _either(*columns: Column) -> Column:
 
 def watchlist_person(batch: Any, ctx: Any) -> Column:
     """The sponsor (name and birth date, exact or via the watchlist index) is a broker,
-    trafficker, recruiter or facilitator recorded and valid on the application date."""
-    return lookups.watchlisted_sponsors(batch, ctx)
+    trafficker, recruiter or facilitator recorded and valid on the application date. A name
+    without a date of birth to confirm it is not enough to refer by rule."""
+    column = lookups.watchlisted_sponsors(batch, ctx)
+    confirmed = column.values >= lookups.CONFIRMED
+    details = {row: evidence for row, evidence in column.details.items() if confirmed[row]}
+    return Column(confirmed.astype(np.float64), details)
 
 
 def watchlist_phone(batch: Any, ctx: Any) -> Column:

@@ -7,13 +7,20 @@ how two tokens meet    value   rule
 ====================  ======  =====================================================
 ``exact``              1.00    same Latin text
 ``variant``            0.95    same romanisation-variant key (Satoh / Sato, Lee / Yi)
+``script_variant``     0.90    same phonetic key, one side read from Hangul or Thai
+                               (Gyeong / Kyung): there voicing and r/l are spelling
 ``particle``           0.85    same once a glued particle is dropped (Delacruz / Cruz)
-``fuzzy``              ≤0.90   Jaro-Winkler of the keys; allowed only within one edit
-                               (two for tokens of 8+ letters) of the text, or of the key
-                               when the texts are also close (JW ≥ 0.88)
+``typo``               ≤0.90   one letter dropped, added or two swapped in a name of 7+
+                               letters (a replaced letter: 8+), never the first letter;
+                               organisation words from 6 (7) letters
 ``initial``            0.60    a single letter and a name starting with it
 ``joined``             0.95    two adjacent tokens written as one (Min Jun / Minjun)
 ====================  ======  =====================================================
+
+A shorter name one letter away from another (Sato / Saito / Kato, Oda / Ota, Yuki / Yuko,
+An / Anh) is *another name*: in Japanese, Vietnamese or Filipino names of three to six letters
+one letter is a whole syllable, and the two spellings are both common names. Such pairs are
+listed as ``near_miss`` (value 0.30) for the explanation and count as unmatched.
 
 The name score is the mean of the two sides' *coverage*: the weighted share of each side's
 tokens that found a partner, each counted at its pairing value. A partial name (a second
@@ -24,9 +31,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from features.matching.tokens import Token, variant_key
+
+NEAR_MISS_VALUE = 0.3
+#: Shortest token (letters of the longer spelling) in which one dropped, added or swapped
+#: letter is read as a typo, and in which one replaced letter is; persons, organisations.
+TYPO_MIN_LENGTH = {True: (7, 8), False: (6, 7)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +53,8 @@ class Pairing:
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """The outcome of aligning two token lists."""
+    """The outcome of aligning two token lists (near misses are listed in ``pairings`` with
+    ``how == "near_miss"`` and stay among the unmatched tokens)."""
 
     score: float
     pairings: tuple[Pairing, ...]
@@ -51,65 +64,81 @@ class Alignment:
     candidate_matched: tuple[Token, ...]
 
 
-def _edit_allowance(length: int) -> int:
-    if length < 4:
-        return 0
-    return 1 if length < 8 else 2
-
-
-_SIMILARITY_CACHE: dict[tuple[str, str | None, str, str | None], tuple[float, str]] = {}
+_SIMILARITY_CACHE: dict[tuple[str, str | None, str, str | None, bool, bool], tuple[float, str]]
+_SIMILARITY_CACHE = {}
 _SIMILARITY_CACHE_SIZE = 500_000
 
 
-def token_similarity(a: Token, b: Token) -> tuple[float, str]:
-    """How well two tokens match (0 when they do not), and the rule that decided it."""
-    cache_key = (a.text, a.bare, b.text, b.bare)
+def token_similarity(
+    a: Token, b: Token, *, phonetic: bool = False, person: bool = True
+) -> tuple[float, str]:
+    """How well two tokens match (0 when they do not), and the rule that decided it.
+
+    ``phonetic`` allows phonetic-key equality (one name was read from Hangul or Thai);
+    ``person`` selects the typo lengths of person names (else organisation words). A near
+    miss returns ``(0.0, "near_miss")``.
+    """
+    cache_key = (a.text, a.bare, b.text, b.bare, phonetic, person)
     found = _SIMILARITY_CACHE.get(cache_key)
     if found is None:
         if len(_SIMILARITY_CACHE) >= _SIMILARITY_CACHE_SIZE:
             _SIMILARITY_CACHE.clear()
-        found = _SIMILARITY_CACHE[cache_key] = _token_similarity(a, b)
+        found = _SIMILARITY_CACHE[cache_key] = _token_similarity(a, b, phonetic, person)
     return found
 
 
-def _token_similarity(a: Token, b: Token) -> tuple[float, str]:
+def _token_similarity(a: Token, b: Token, phonetic: bool, person: bool) -> tuple[float, str]:
     if a.text == b.text:
         return 1.0, "exact"
-    if a.key == b.key:
+    if a.variant == b.variant:
         return 0.95, "variant"
-    if (a.bare or a.key) == (b.bare or b.key):
+    if phonetic and a.key == b.key:
+        return 0.9, "script_variant"
+    if (a.bare or a.key) == (b.bare or b.key) and (a.bare or b.bare):
         return 0.85, "particle"
     if a.is_initial or b.is_initial:
         initial, full = (a, b) if a.is_initial else (b, a)
         if not full.is_initial and full.text.startswith(initial.text):
             return 0.6, "initial"
         return 0.0, ""
-    allowance = _edit_allowance(min(len(a.text), len(b.text)))
-    if allowance == 0:
-        return 0.0, ""
-    close_text = (
-        abs(len(a.text) - len(b.text)) <= allowance
-        and Levenshtein.distance(a.text, b.text, score_cutoff=allowance) <= allowance
-    )
-    close_key = (
-        not close_text
-        and abs(len(a.key) - len(b.key)) <= allowance
-        and Levenshtein.distance(a.key, b.key, score_cutoff=allowance) <= allowance
-        and JaroWinkler.similarity(a.text, b.text) >= 0.88
-    )
-    if close_text or close_key:
-        return min(0.9, JaroWinkler.similarity(a.key, b.key)), "fuzzy"
-    return 0.0, ""
+    near = a.key == b.key
+    for x, y in ((a.variant, b.variant), (a.text, b.text)):
+        if abs(len(x) - len(y)) > 1 or OSA.distance(x, y, score_cutoff=1) > 1:
+            continue
+        if _is_typo(x, y, person):
+            return min(0.9, JaroWinkler.similarity(a.variant, b.variant)), "typo"
+        near = True
+    return (0.0, "near_miss") if near else (0.0, "")
 
 
-def align(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> Alignment:
-    """Pair the tokens of two names greedily, best pairs first, then try joined tokens."""
+def _is_typo(x: str, y: str, person: bool) -> bool:
+    """Two spellings one edit apart: a typo when the first letter agrees and the name is long
+    enough (see ``TYPO_MIN_LENGTH``), else another name."""
+    if x[0] != y[0]:
+        return False
+    edit_length, replace_length = TYPO_MIN_LENGTH[person]
+    replaced = len(x) == len(y) and sorted(x) != sorted(y)  # not a swap of neighbours
+    return max(len(x), len(y)) >= (replace_length if replaced else edit_length)
+
+
+def align(
+    query: tuple[Token, ...],
+    candidate: tuple[Token, ...],
+    *,
+    phonetic: bool = False,
+    person: bool = True,
+) -> Alignment:
+    """Pair the tokens of two names greedily, best pairs first, then try joined tokens;
+    ``phonetic`` and ``person`` as for :func:`token_similarity`."""
     scored = []
+    near = []
     for i, q in enumerate(query):
         for j, c in enumerate(candidate):
-            value, how = token_similarity(q, c)
+            value, how = token_similarity(q, c, phonetic=phonetic, person=person)
             if value > 0:
                 scored.append((value * min(q.weight, c.weight), value, how, i, j))
+            elif how:
+                near.append((i, j))
     scored.sort(reverse=True)
     q_value: dict[int, float] = {}
     c_value: dict[int, float] = {}
@@ -121,6 +150,14 @@ def align(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> Alignment:
         pairings.append(Pairing(query[i].text, candidate[j].text, how, value))
     _join_adjacent(query, candidate, q_value, c_value, pairings, query_side=True)
     _join_adjacent(candidate, query, c_value, q_value, pairings, query_side=False)
+    near_q: set[int] = set()
+    near_c: set[int] = set()
+    for i, j in near:
+        if i in q_value or j in c_value or i in near_q or j in near_c:
+            continue
+        near_q.add(i)
+        near_c.add(j)
+        pairings.append(Pairing(query[i].text, candidate[j].text, "near_miss", NEAR_MISS_VALUE))
     q_cover = _coverage(query, q_value)
     c_cover = _coverage(candidate, c_value)
     return Alignment(
@@ -149,7 +186,7 @@ def _join_adjacent(
         joined = split[i].text + split[i + 1].text
         joined_key = variant_key(joined)
         for j, token in enumerate(whole):
-            if j in whole_value or (token.text != joined and token.key != joined_key):
+            if j in whole_value or (token.text != joined and token.variant != joined_key):
                 continue
             split_value[i] = split_value[i + 1] = whole_value[j] = 0.95
             pair = (f"{split[i].text} {split[i + 1].text}", token.text)

@@ -11,7 +11,7 @@ entity comes back with ``match`` true.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,3 +129,61 @@ def evaluate(
             counts[1] += 1
             report.errors.append(outcome)
     return report
+
+
+_SAME_NAME_PAIRINGS = frozenset(
+    ["token_exact", "token_variant", "token_script_variant", "token_joined"]
+)
+
+
+def _same_name(candidate: Any) -> bool:
+    """Every token paired as equal or a romanisation variant, nothing left over: a namesake."""
+    names = {name for name, _, _ in candidate.explanation}
+    pairings = {name for name in names if name.startswith("token_")}
+    return bool(pairings) and pairings <= _SAME_NAME_PAIRINGS
+
+
+def sponsor_screening(
+    index: WatchlistIndex, applications: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """How many applications' sponsor persons come back as a person ``match``.
+
+    Every distinct sponsor (family name, given names, date of birth) is searched once without
+    and once with its date of birth (when the application gives one); matches are split into
+    namesakes (same name up to romanisation: only a date of birth can tell them apart) and
+    other names (a different or partial name declared the same person).
+    """
+    sponsors: dict[tuple[str, str, str], int] = defaultdict(int)
+    total = 0
+    for application in applications:
+        total += 1
+        sponsor = application.get("sponsor") or {}
+        if sponsor.get("family_name") and sponsor.get("given_names"):
+            key = (sponsor["family_name"], sponsor["given_names"], sponsor.get("date_of_birth", ""))
+            sponsors[key] += 1
+    with_person = sum(sponsors.values())
+    out: dict[str, Any] = {"applications": total, "with_sponsor_person": with_person}
+    for mode in ("without_dob", "with_dob"):
+        namesake = other = 0
+        examples: list[str] = []
+        for (family, given, dob), count in sponsors.items():
+            query_dob = dob if mode == "with_dob" and dob else None
+            found = index.search("person", f"{given} {family}", dob=query_dob)
+            matches = [c for c in found if c.match]
+            if not matches:
+                continue
+            if all(_same_name(c) for c in matches):
+                namesake += count
+            else:
+                other += count
+                if len(examples) < 8:
+                    worst = next(c for c in matches if not _same_name(c))
+                    examples.append(f"{given} {family} ~ {worst.names[0]} ({worst.score:.3f})")
+        out[mode] = {
+            "applications_matched": namesake + other,
+            "share_of_applications": round((namesake + other) / max(1, total), 4),
+            "namesakes": namesake,
+            "other_names": other,
+            "other_name_examples": examples,
+        }
+    return out

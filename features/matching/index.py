@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import orjson
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
 from features.matching.contacts import (
@@ -44,7 +44,7 @@ from features.matching.scoring import (
     query_forms,
     score_address,
 )
-from features.matching.tokens import variant_key
+from features.matching.tokens import phonetic_key
 
 MAX_SCORED = 30  # candidates scored per query, most-reached first
 MAX_POSTINGS = 4000  # entities read per blocking key (very common name pairs)
@@ -409,13 +409,13 @@ class WatchlistIndex:
                 if token.bare:
                     units[token.bare] = None
             for left, right in itertools.pairwise(tokens):
-                units[variant_key(left.text + right.text)] = None
+                units[phonetic_key(left.text + right.text)] = None
             for token in tokens:
                 for half in self._known_halves(token.text):
-                    units[variant_key(half)] = None
+                    units[phonetic_key(half)] = None
             for token in tokens:
                 for neighbour in self._neighbours(token.text):
-                    units[variant_key(neighbour)] = None
+                    units[phonetic_key(neighbour)] = None
         return list(units)[:MAX_UNITS]
 
     def _known_halves(self, text: str) -> list[str]:
@@ -426,16 +426,15 @@ class WatchlistIndex:
         return []
 
     def _neighbours(self, text: str) -> list[str]:
-        """Up to four indexed tokens within one edit of ``text`` (symmetric deletes)."""
+        """Up to four indexed tokens within one edit of ``text``, a swap of neighbouring letters
+        counting as one (symmetric deletes)."""
         if len(text) < 4:
             return []
         ids: set[int] = set()
         for probe in [text] + [text[:i] + text[i + 1 :] for i in range(len(text))]:
             ids.update(int(v) for v in self._deletes.get(hash(("D", probe)), limit=50))
         words = [self._vocabulary_texts[i] for i in ids]
-        close = [
-            w for w in words if w != text and Levenshtein.distance(text, w, score_cutoff=1) <= 1
-        ]
+        close = [w for w in words if w != text and OSA.distance(text, w, score_cutoff=1) <= 1]
         return sorted(close)[:4]
 
     def _blocked(

@@ -10,7 +10,7 @@ contradicting evidence moves it:
 - ``nationality_match`` +0.03, ``nationality_differs`` -0.10;
 - ``too_few_tokens`` caps a name at 0.60 when both names have two or more distinctive
   tokens but fewer than two met (a shared family name, or a shared brand word, is not a
-  match).
+  match; nor is a family name one letter off, which the alignment lists as a near miss).
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ DOB_DAY_DIFFERS = -0.15
 DOB_YEAR_DIFFERS = -0.35
 NATIONALITY_MATCH = 0.03
 NATIONALITY_DIFFERS = -0.10
+
+#: Scripts whose romanisation makes voicing and r/l a spelling choice (김: gim / Kim).
+_PHONETIC_SCRIPTS = frozenset(["hangul", "thai"])
 
 _SCRIPT_NAMES = {
     "japanese": "Japanese kana/kanji, read with pykakasi",
@@ -87,14 +90,16 @@ def name_match(
 ) -> NameMatch | None:
     """Best name score of a person or organisation entity over all its names and readings;
     None when no token meets."""
-    parse = person_forms if kind == "person" else organisation_forms
+    person = kind == "person"
+    parse = person_forms if person else organisation_forms
     names = names_of(entity)
     best: NameMatch | None = None
     for name in names:
         for c_form in parse(name):
             for q_form in forms:
-                alignment = align(q_form.tokens, c_form.tokens)
-                if not alignment.pairings:
+                phonetic = q_form.script in _PHONETIC_SCRIPTS or c_form.script in _PHONETIC_SCRIPTS
+                alignment = align(q_form.tokens, c_form.tokens, phonetic=phonetic, person=person)
+                if not alignment.query_matched:
                     continue
                 capped = too_few_tokens(alignment, q_form, c_form)
                 score = min(alignment.score, PARTIAL_NAME_CAP) if capped else alignment.score
@@ -121,7 +126,11 @@ def name_features(match: NameMatch) -> list[Feature]:
         if token.note:
             features.append(("abbreviation", 0.0, token.note))
     for p in alignment.pairings:
-        features.append((f"token_{p.how}", p.value, f"{p.query} ~ {p.candidate} ({p.how})"))
+        if p.how == "near_miss":
+            text = f"{p.query} ~ {p.candidate}: one letter apart, read as another name"
+        else:
+            text = f"{p.query} ~ {p.candidate} ({p.how.replace('_', ' ')})"
+        features.append((f"token_{p.how}", p.value, text))
     for t in alignment.query_unmatched:
         features.append(("token_unmatched_query", -t.weight, f"query '{t.text}' not in name"))
     for t in alignment.candidate_unmatched:

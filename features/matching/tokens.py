@@ -1,23 +1,38 @@
-"""Name tokens and their romanisation-variant keys.
+"""Name tokens, their romanisation-variant keys and their phonetic keys.
 
 A :class:`Token` keeps the Latin text of one name part (lower case, without diacritics or
-apostrophes) and a *variant key*: a folded spelling under which romanisation variants of the
-same sound coincide. The key is a blocking and equality device, never shown alone: the
-comparison also looks at the text, so that folding cannot turn two different names into a
-match by itself.
+apostrophes) and two folded spellings:
 
-Folding rules, in order (each one is a romanisation habit seen in passports):
+- the **variant key**: tokens with the same variant key are the same name written under
+  another romanisation. It folds only spellings that romanisation systems and passport offices
+  use interchangeably for one sound, never two sounds a language keeps apart:
 
-1. a table of known variant spellings: Korean family names (Lee / Yi / Rhee, Park / Pak /
-   Bak, Choi / Choe, Jung / Jeong / Chung...) and Muhammad's many spellings;
-2. vowels: Japanese long vowels ``ou``/``oo``/``oh`` → ``o``, ``uu``/``uh`` → ``u`` (Satou,
-   Satoh, Sato, Satō; Ohno, Oono, Ono) and doubled vowels generally; Korean ``eo`` → ``u``
-   (Seong / Sung); a ``w`` closing a syllable → ``o`` (Thai Kaew / Kaeo);
-3. aspirated consonants lose their ``h`` (Thai ``th``/``ph``/``kh``: Thanakorn / Tanakon),
-   ``sh`` → ``s``, ``ch``/``j`` → one sound (Somchai / Somjai, Jung / Chung);
-4. an ``r`` closing a syllable is dropped (Thai Tanakorn / Tanakon, Korean Park / Pak);
-5. voiced and unvoiced stops merge (b/p, d/t, g/k: Korean Gim / Kim), ``r``/``l``, ``v``/``w``,
-   ``z``/``s``, ``y``/``i``; doubled letters collapse.
+  1. a table of known variant spellings: Korean family names (Lee / Yi / Rhee, Park / Pak /
+     Bak, Ko / Go / Koh, Baek / Paek / Paik...) and Muhammad's many spellings;
+  2. Japanese long vowels: ``ou``/``oo``/``oh`` → ``o``, ``uu``/``uh`` → ``u`` (Satou, Satoh,
+     Satō, Sato; Ohno, Oono, Ōno, Ono), and doubled vowels generally. The fold reads letters,
+     not syllables, as offices that drop long-vowel marks do: ``Inoue`` (i-no-ue) also gives
+     ``inoe``, the spelling such records carry for 井上; ``ei`` is kept (Hepburn writes えい
+     as ``ei``);
+  3. Kunrei-shiki and Hepburn: ``shi``/``si``, ``sha``/``sya``, ``tsu``/``tu``;
+     ``m`` before ``b``/``p``/``m`` as ``n`` (Homma / Honma, Sampei / Sanpei);
+  4. Thai and Korean habits: aspirates lose their ``h`` (``th``/``ph``/``kh``: Thanakorn /
+     Tanakorn), ``ch``/``j`` (Somchai / Somjai, Jung / Chung), an ``r`` closing a final
+     syllable before ``n`` (Thanakorn / Thanakon), a ``w`` closing a syllable (Kaew / Kaeo),
+     ``eo``/``eu`` → ``u`` (Seong / Sung);
+  5. spellings of one Latin sound: ``y``/``i``, ``z``/``s`` (Gonzalez / Gonzales), ``v``/``w``,
+     ``c``/``q``/``k``; doubled letters collapse (Kennichi / Kenichi).
+
+  Voicing (b/p, d/t, g/k) and r/l are *not* folded: Oda and Ota, Goto and Koto, Ando and Anto
+  are different Japanese names.
+
+- the **phonetic key** folds further (voiced and unvoiced stops, r/l, closing ``r``): it is
+  the blocking key of the index, so a candidate is found however it was romanised, and it
+  decides equality only where the script of one side makes those letters a romanisation
+  choice (a name read from Hangul or Thai: 김 is ``gim`` by the Revised Romanisation and
+  ``Kim`` in passports).
+
+Keys are equality and blocking devices, never shown alone.
 """
 
 from __future__ import annotations
@@ -37,12 +52,25 @@ _KNOWN_VARIANTS: dict[str, str] = {
     **dict.fromkeys(["yoon", "yun", "youn"], "yun"),
     **dict.fromkeys(["oh", "o"], "o"),
     **dict.fromkeys(["noh", "roh", "no", "ro"], "no"),
-    **dict.fromkeys(["ryu", "yu", "yoo", "ryoo", "rhyu"], "yu"),
+    **dict.fromkeys(["ryu", "yu", "yoo", "ryoo", "rhyu", "lyu"], "yu"),
     **dict.fromkeys(["lim", "im", "rim"], "im"),
     **dict.fromkeys(["han", "hahn"], "han"),
     **dict.fromkeys(["moon", "mun"], "mun"),
     **dict.fromkeys(["cho", "jo"], "co"),
     **dict.fromkeys(["kwon", "gwon"], "kwon"),
+    **dict.fromkeys(["ko", "go", "koh"], "ko"),
+    **dict.fromkeys(["koo", "ku", "gu"], "ku"),
+    **dict.fromkeys(["kong", "gong"], "kong"),
+    **dict.fromkeys(["kwak", "gwak", "gwag"], "kwak"),
+    **dict.fromkeys(["baek", "paek", "paik", "baik", "baeg", "back"], "paek"),
+    **dict.fromkeys(["bae", "pae"], "pae"),
+    **dict.fromkeys(["byun", "byeon", "pyun", "pyon", "byon"], "piun"),
+    **dict.fromkeys(["do", "doh", "toh"], "to"),
+    **dict.fromkeys(["kil", "gil"], "kil"),
+    **dict.fromkeys(["ki", "gi", "kee"], "ki"),
+    **dict.fromkeys(["kook", "guk", "gug", "kuk"], "kuk"),
+    **dict.fromkeys(["kyung", "gyeong", "kyeong"], "kiung"),
+    **dict.fromkeys(["tak", "tag"], "tak"),
     **dict.fromkeys(
         [
             "muhammad",
@@ -63,11 +91,12 @@ _KNOWN_VARIANTS: dict[str, str] = {
     ),
 }
 
-_FOLDS: list[tuple[re.Pattern[str], str]] = [
+_VARIANT_FOLDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
         (r"tch|ch|j", "C"),
-        (r"sh", "s"),
+        (r"shi", "si"),
+        (r"sh(?=[aou])", "sy"),
         (r"ts(?=u)", "t"),
         (r"([tpkbdg])h", r"\1"),
         (r"ou|oo", "o"),
@@ -78,15 +107,24 @@ _FOLDS: list[tuple[re.Pattern[str], str]] = [
         (r"eu", "u"),
         (r"ee|ii", "i"),
         (r"aa", "a"),
-        (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),
+        (r"(?<=[aeiou])r(?=n$)", ""),
         (r"y", "i"),
+        (r"[cq]", "k"),
+        (r"z", "s"),
+        (r"v", "w"),
+        (r"m(?=[bpm])", "n"),
+        (r"(.)\1+", r"\1"),
+    ]
+]
+
+_PHONETIC_FOLDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),
         (r"b", "p"),
         (r"d", "t"),
         (r"g", "k"),
-        (r"[cq]", "k"),
-        (r"z", "s"),
         (r"r", "l"),
-        (r"v", "w"),
         (r"(.)\1+", r"\1"),
     ]
 ]
@@ -99,21 +137,36 @@ def variant_key(text: str) -> str:
     if known is not None:
         return known
     key = text
-    for pattern, replacement in _FOLDS:
+    for pattern, replacement in _VARIANT_FOLDS:
         key = pattern.sub(replacement, key)
     return key.lower()
 
 
+@lru_cache(maxsize=500_000)
+def phonetic_key(text: str) -> str:
+    """The looser phonetic key of one lower-case Latin token: the variant key with voiced and
+    unvoiced stops, r and l merged (see module docstring)."""
+    key = variant_key(text)
+    if text in _KNOWN_VARIANTS:
+        return key
+    for pattern, replacement in _PHONETIC_FOLDS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
-    """One name part: its Latin text, variant key, weight, and how it was read.
+    """One name part: its Latin text, keys, weight, and how it was read.
 
-    ``bare`` is the key without a glued particle (``delacruz`` → ``kruz``), so that "Maria
-    Cruz" can meet "Maria dela Cruz". ``note`` records a rewrite (``"Ma." read as maria``).
+    ``key`` is the phonetic key (blocking), ``variant`` the romanisation-variant key.
+    ``bare`` is the phonetic key without a glued particle (``delacruz`` → ``kruz``), so that
+    "Maria Cruz" can meet "Maria dela Cruz". ``note`` records a rewrite (``"Ma." read as
+    maria``).
     """
 
     text: str
     key: str
+    variant: str
     weight: float = 1.0
     bare: str | None = None
     note: str | None = None
@@ -126,13 +179,14 @@ class Token:
 def make_token(
     text: str, weight: float = 1.0, bare: str | None = None, note: str | None = None
 ) -> Token:
-    """A token of ``text`` (already lower-case Latin) with its variant key."""
+    """A token of ``text`` (already lower-case Latin) with its keys."""
     initial = len(text) == 1
     return Token(
         text,
+        phonetic_key(text),
         variant_key(text),
         weight,
-        variant_key(bare) if bare else None,
+        phonetic_key(bare) if bare else None,
         note,
         initial,
         weight >= 0.7 and not initial,

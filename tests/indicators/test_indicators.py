@@ -118,6 +118,36 @@ def test_rules_fire_on_watchlist_and_documents(ctx: FeatureContext) -> None:
     assert rm.evidence["RULE-WATCHLIST-PERSON"][1]["watchlist_person"] == ["P-17"]
 
 
+def test_a_name_alone_is_model_evidence_but_never_a_rule(snapshot: Snapshot) -> None:
+    from features.matching import WatchlistIndex
+
+    indexed = FeatureContext(snapshot=snapshot, index=WatchlistIndex.build(TIPDB))
+    confirmed = spouse_application(
+        **{
+            "sponsor.family_name": "Satou",
+            "sponsor.given_names": "Ken'ichi",
+            "sponsor.date_of_birth": "1961-04-02",
+        }
+    )
+    name_only = spouse_application(
+        **{"sponsor.family_name": "Sato", "sponsor.given_names": "Kenichi"}
+    )
+    name_only["sponsor"].pop("date_of_birth", None)
+    other_born = spouse_application(
+        **{
+            "sponsor.family_name": "Sato",
+            "sponsor.given_names": "Kenichi",
+            "sponsor.date_of_birth": "1975-09-09",
+        }
+    )
+    batch = ApplicationBatch.from_records([confirmed, name_only, other_born])
+    rm = compute_rules(batch, indexed)
+    rule = rm.fired[:, rm.codes.index("RULE-WATCHLIST-PERSON")].tolist()
+    feature = compute_features(batch, indexed).column("sponsor_name_watchlisted").tolist()
+    assert rule == [True, False, False]
+    assert feature == [2, 1, 0]
+
+
 def test_network_counts_other_posts_strictly_before() -> None:
     snapshot = Snapshot.from_entities([])
     first = spouse_application(**{"application_id": "N-1", "post_code": "MNL"})
