@@ -1,6 +1,6 @@
 """The scorer: everything needed to score a case, in one picklable object loaded once.
 
-A :class:`Scorer` holds, per concern, a LightGBM model with an isotonic calibration map, the
+A :class:`Scorer` holds, per concern, a LightGBM model with a Platt calibration, the
 entry model for document and impersonation concerns at the border, the names and a digest of the
 indicators it was trained on, a learnt weight per indicator and concern (for ordering reasons),
 and a reference sample of recent risks per post from which referral thresholds are set for any
@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -354,25 +354,56 @@ class Scorer:
         return self._decide("application", batch.application_id, batch.post_code, probs, rm), fm, rm
 
     def score_entry_batch(
-        self, batch: Any, ctx: FeatureContext
+        self,
+        batch: Any,
+        ctx: FeatureContext,
+        linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
     ) -> tuple[ScoredBatch, FeatureMatrix, RuleMatrix]:
-        """Vectorised scores of an :class:`~features.indicators.EntryBatch`."""
+        """Vectorised scores of an :class:`~features.indicators.EntryBatch`.
+
+        ``linked_cache`` (application id to probabilities) spares re-scoring linked
+        applications already scored by this scorer in this context; see
+        :meth:`_linked_probabilities`.
+        """
         from features.indicators import compute_entry_features, compute_rules
 
-        linked = self._linked_probabilities(batch, ctx)
+        linked = self._linked_probabilities(batch, ctx, linked_cache)
         efm = compute_entry_features(batch, ctx)
         rm = compute_rules(batch, ctx)
         probs = self.predict_entry_proba(efm, linked)
         return self._decide("entry", batch.entry_id, batch.port_code, probs, rm), efm, rm
 
-    def _linked_probabilities(self, batch: Any, ctx: FeatureContext) -> dict[Concern, np.ndarray]:
+    def _linked_probabilities(
+        self,
+        batch: Any,
+        ctx: FeatureContext,
+        cache: MutableMapping[str, dict[Concern, float]] | None = None,
+    ) -> dict[Concern, np.ndarray]:
+        """Each entry's linked application's probabilities (zero where none is linked).
+
+        An application's probabilities depend only on what was known at its submission date
+        (point-in-time lookups), so a caller may keep them in ``cache`` for as long as this
+        scorer and the context's database views stay the same; when every linked application
+        is in it, no application feature is computed.
+        """
         from features.indicators import compute_features
 
         n = len(batch)
         out = {c: np.zeros(n, dtype=np.float64) for c in CONCERNS}
         apps = batch.applications
         if len(apps):
-            app_probs = self.predict_proba(compute_features(apps, ctx))
+            ids = [str(i) for i in apps.application_id]
+            known = [cache.get(i) for i in ids] if cache is not None else [None]
+            if all(k is not None for k in known):
+                app_probs = {
+                    c: np.array([k[c] for k in known if k is not None], dtype=np.float64)
+                    for c in CONCERNS
+                }
+            else:
+                app_probs = self.predict_proba(compute_features(apps, ctx))
+                if cache is not None:
+                    for row, app_id in enumerate(ids):
+                        cache[app_id] = {c: float(app_probs[c][row]) for c in CONCERNS}
             rows = batch.application_row
             has = rows >= 0
             for c in CONCERNS:
@@ -502,25 +533,49 @@ class Scorer:
         self, records: Sequence[VisaApplication], ctx: FeatureContext
     ) -> list[Score]:
         """Score validated visa applications as of their submission dates."""
+        return [Score.model_validate(row) for row in self.application_score_dicts(records, ctx)]
+
+    def application_score_dicts(
+        self, records: Sequence[VisaApplication], ctx: FeatureContext
+    ) -> list[dict[str, Any]]:
+        """As :meth:`score_applications`, as JSON-ready rows of the :class:`Score` schema."""
         from features.indicators import ApplicationBatch
 
         if not records:
             return []
         batch = ApplicationBatch.from_records(records)
         scored, fm, rm = self.score_application_batch(batch, ctx)
-        return self.scores(scored, batch, fm, rm)
+        return self.score_dicts(scored, batch, fm, rm)
 
     def score_entries(
         self,
         entries: Sequence[BorderEntry],
         ctx: FeatureContext,
         applications: Mapping[str, VisaApplication],
+        *,
+        linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
     ) -> list[Score]:
-        """Score border entries; ``applications`` maps visa references to linked applications."""
+        """Score border entries; ``applications`` maps visa references to linked applications
+        (``linked_cache``: see :meth:`score_entry_batch`)."""
+        return [
+            Score.model_validate(row)
+            for row in self.entry_score_dicts(entries, ctx, applications, linked_cache=linked_cache)
+        ]
+
+    def entry_score_dicts(
+        self,
+        entries: Sequence[BorderEntry],
+        ctx: FeatureContext,
+        applications: Mapping[str, VisaApplication],
+        *,
+        linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """As :meth:`score_entries`, as JSON-ready rows of the :class:`Score` schema (for a
+        caller that serialises them directly rather than validating them again)."""
         from features.indicators import EntryBatch
 
         if not entries:
             return []
         batch = EntryBatch.from_records(entries, applications)
-        scored, efm, rm = self.score_entry_batch(batch, ctx)
-        return self.scores(scored, batch, efm, rm)
+        scored, efm, rm = self.score_entry_batch(batch, ctx, linked_cache)
+        return self.score_dicts(scored, batch, efm, rm)

@@ -4,8 +4,8 @@ Steps (each a pure step over the :class:`~training.world.World` columns):
 
 1. read the folder; features as of each record's date; labels from interview outcomes;
 2. split by time (train < validation < test months);
-3. per concern, a LightGBM model on the labelled training cases (inverse-propensity weights),
-   early-stopped and isotonic-calibrated on the validation months; the logistic baseline on the
+3. per concern, a LightGBM model on the labelled training cases (equal weights; see `training.fit`),
+   early-stopped and Platt-calibrated on the validation months; the logistic baseline on the
    same cases; the legacy checklist as it is; an entry model for impersonation when the entries
    have enough interview outcomes (else entries carry their linked application's probabilities
    and the rules);
