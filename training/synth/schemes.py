@@ -47,16 +47,16 @@ class Scheme:
 SCHEMES: tuple[Scheme, ...] = (
     Scheme("tourist", None, {"temporary_visitor": (0.86, 0.86)}, "smuggling"),
     Scheme("business_visitor", None, {"temporary_visitor": (0.13, 0.13)}, "smuggling"),
-    Scheme("genuine_spouse", None, {"spouse_of_japanese": (0.72, 0.68)}, "sham"),
+    Scheme("genuine_spouse", None, {"spouse_of_japanese": (0.74, 0.71)}, "sham"),
     Scheme("genuine_spouse_age_gap", None, {"spouse_of_japanese": (0.20, 0.20)}, "sham"),
-    Scheme("sham_marriage_ring", "sham_marriage", {"spouse_of_japanese": (0.08, 0.12)}, "sham"),
-    Scheme("genuine_entertainer", None, {"entertainer": (0.86, 0.95)}, "hostess"),
-    Scheme("hostess_exploitation", "exploitation", {"entertainer": (0.14, 0.05)}, "hostess"),
-    Scheme("genuine_intern", None, {"technical_intern": (0.95, 0.95)}, "labour"),
-    Scheme("intern_labour", "exploitation", {"technical_intern": (0.05, 0.05)}, "labour"),
+    Scheme("sham_marriage_ring", "sham_marriage", {"spouse_of_japanese": (0.06, 0.09)}, "sham"),
+    Scheme("genuine_entertainer", None, {"entertainer": (0.92, 0.96)}, "hostess"),
+    Scheme("hostess_exploitation", "exploitation", {"entertainer": (0.08, 0.04)}, "hostess"),
+    Scheme("genuine_intern", None, {"technical_intern": (0.98, 0.98)}, "labour"),
+    Scheme("intern_labour", "exploitation", {"technical_intern": (0.02, 0.02)}, "labour"),
     Scheme("student", None, {"student": (0.995, 0.995)}, "smuggling"),
-    Scheme("genuine_skilled_worker", None, {"skilled_worker": (0.985, 0.985)}, "labour"),
-    Scheme("labour_exploitation", "exploitation", {"skilled_worker": (0.015, 0.015)}, "labour"),
+    Scheme("genuine_skilled_worker", None, {"skilled_worker": (0.988, 0.988)}, "labour"),
+    Scheme("labour_exploitation", "exploitation", {"skilled_worker": (0.012, 0.012)}, "labour"),
     Scheme("transit_passenger", None, {"transit": (0.975, 0.975)}, "smuggling"),
     Scheme("other_resident", None, {"other": (1.0, 1.0)}, "smuggling"),
     Scheme(
@@ -74,7 +74,7 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme(
         "visitor_exploitation",
         "exploitation",
-        {"temporary_visitor": (0.004, 0.005)},
+        {"temporary_visitor": (0.005, 0.007)},
         "hostess",
     ),
 )

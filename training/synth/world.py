@@ -32,7 +32,7 @@ from training.synth.names import spelling_variant
 from training.synth.population import CRACKDOWN
 from training.synth.schemes import CONCERNS, EXEMPT_MODEL, EXEMPT_SCHEMES, SCHEMES
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 BLOCK = 20_000
 CAPACITY = 0.03  # share of cases the legacy process interviews
 AUDIT_SHARE = 0.01  # random audit of the cases it does not refer
