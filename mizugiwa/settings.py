@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     )
     fairness_fpr_ratio_bounds: tuple[float, float] = (0.8, 1.25)
     fairness_min_group_size: int = Field(default=200, ge=1)
+    fairness_gate: Literal["interval", "point"] = Field(
+        default="interval",
+        description="Fail a group when its whole 95% interval is outside the bounds, or when "
+        "its point estimate is.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(default=256 * 1024, gt=0)

@@ -508,6 +508,7 @@ def audit_fairness(
             {k: v[known] for k, v in groups.items()},
             min_group_size=s.fairness_min_group_size,
             bounds=s.fairness_fpr_ratio_bounds,
+            gate=s.fairness_gate,
         )
     lab = cases.labels.interviewed[mask]
     return fairness_report(
@@ -516,6 +517,7 @@ def audit_fairness(
         {k: v[lab] for k, v in groups.items()},
         min_group_size=s.fairness_min_group_size,
         bounds=s.fairness_fpr_ratio_bounds,
+        gate=s.fairness_gate,
         weights=cases.labels.weight[mask][lab],
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -197,3 +198,45 @@ def test_age_in_years_counts_completed_years() -> None:
     ages = age_in_years(born, on)
     assert ages[:3].tolist() == [33.0, 34.0, 23.0]
     assert np.isnan(ages[3])
+
+
+def _one_group_referred(n_group: int, group_rate: float) -> tuple:
+    """Innocents only: 20,000 others referred at exactly 3%, one group at ``group_rate``."""
+    n_other = 20_000
+    refer = np.zeros(n_other + n_group, dtype=bool)
+    refer[: int(n_other * 0.03)] = True
+    refer[n_other : n_other + round(n_group * group_rate)] = True
+    concern = np.zeros(refer.size, dtype=bool)
+    nationality = np.array(["CHN"] * n_other + ["MMR"] * n_group, dtype=object)
+    return refer, concern, {"nationality": nationality}
+
+
+def test_a_disparity_within_sampling_error_is_watched_not_gated() -> None:
+    # 300 innocents, 6 referred (2%): a ratio of 0.67 that chance alone can explain.
+    refer, concern, groups = _one_group_referred(300, 0.02)
+
+    def row_of(report: FairnessReport) -> Any:
+        return next(r for r in report.tables["nationality"] if r.group == "MMR")
+
+    interval = fairness_report(refer, concern, groups)
+    point = fairness_report(refer, concern, groups, gate="point")
+    assert row_of(point).fpr_ratio is not None and row_of(point).fpr_ratio < 0.8
+    assert not point.passed
+    assert interval.passed
+    assert row_of(interval).status == "within sampling error"
+    assert any("MMR" in note and "95% interval" in note for note in interval.notes)
+    assert "watched, not gated" in interval.to_markdown()
+
+
+def test_a_clear_disparity_fails_the_interval_gate_too() -> None:
+    refer, concern, groups = _one_group_referred(2_000, 0.09)
+    report = fairness_report(refer, concern, groups)
+    assert not report.passed
+    assert any(f.startswith("nationality=MMR") for f in report.failures)
+
+
+def test_the_gate_kind_survives_the_artifact_round_trip() -> None:
+    refer, concern, groups = _one_group_referred(300, 0.02)
+    report = fairness_report(refer, concern, groups)
+    again = FairnessReport.from_dict(report.to_dict())
+    assert again.gate == "interval" and again.passed == report.passed
