@@ -51,15 +51,19 @@ class _Layout:
     checks: tuple[_Check, ...]
 
 
-def _td3() -> _Layout:
-    w = 44
+def _two_line(name: str, w: int) -> _Layout:
+    """TD3 (passports, 44 characters) and TD2 (36) share one layout but for their width; only
+    TD3 has a check digit of its own for the optional data."""
+    optional: tuple[_Check, ...] = (
+        (("optional_data", ((w + 28, w + 42),), w + 42),) if name == "TD3" else ()
+    )
     return _Layout(
-        name="TD3",
+        name=name,
         lines=2,
         width=w,
         document_type=(0, 2),
         issuing_state=(2, 5),
-        names=(5, 44),
+        names=(5, w),
         number=(w + 0, w + 9),
         nationality=(w + 10, w + 13),
         birth_date=(w + 13, w + 19),
@@ -69,33 +73,18 @@ def _td3() -> _Layout:
             ("document_number", ((w + 0, w + 9),), w + 9),
             ("birth_date", ((w + 13, w + 19),), w + 19),
             ("expiry_date", ((w + 21, w + 27),), w + 27),
-            ("optional_data", ((w + 28, w + 42),), w + 42),
-            ("composite", ((w + 0, w + 10), (w + 13, w + 20), (w + 21, w + 43)), w + 43),
+            *optional,
+            ("composite", ((w + 0, w + 10), (w + 13, w + 20), (w + 21, 2 * w - 1)), 2 * w - 1),
         ),
     )
+
+
+def _td3() -> _Layout:
+    return _two_line("TD3", 44)
 
 
 def _td2() -> _Layout:
-    w = 36
-    return _Layout(
-        name="TD2",
-        lines=2,
-        width=w,
-        document_type=(0, 2),
-        issuing_state=(2, 5),
-        names=(5, 36),
-        number=(w + 0, w + 9),
-        nationality=(w + 10, w + 13),
-        birth_date=(w + 13, w + 19),
-        sex=w + 20,
-        expiry_date=(w + 21, w + 27),
-        checks=(
-            ("document_number", ((w + 0, w + 9),), w + 9),
-            ("birth_date", ((w + 13, w + 19),), w + 19),
-            ("expiry_date", ((w + 21, w + 27),), w + 27),
-            ("composite", ((w + 0, w + 10), (w + 13, w + 20), (w + 21, w + 35)), w + 35),
-        ),
-    )
+    return _two_line("TD2", 36)
 
 
 def _td1() -> _Layout:
