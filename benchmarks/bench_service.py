@@ -12,11 +12,17 @@ client process.
 
 The client is open-loop: request *i* is sent at ``t0 + i / rate`` whether or not earlier ones
 have answered, and its latency is measured from that scheduled time (so queueing in the server
-counts). It speaks HTTP/1.1 over a pool of keep-alive connections with asyncio streams, which
-keeps the client's own overhead small. The service answers with database lookups (the linked
-visa application), reasons, the decision-log append and the case store included; mlflow
-scores the entry alone (its model has no application store). The last line of output is a
-JSON summary; targets that are missed are reported as missed.
+counts). It speaks HTTP/1.1 over a pool of keep-alive connections with asyncio streams (on
+uvloop when installed), which keeps the client's own overhead small. The service answers with
+database lookups (the linked visa application), reasons, the decision-log append and the case
+store included; mlflow scores the entry alone (its model has no application store).
+
+Each result also carries the server's CPU time per request (the process and its children,
+from ``/proc``, so Linux only), the client's, and the load average before and after: on a
+machine shared with other jobs, those decide much of the tail. ``--cold`` starts the service
+without preloaded linked applications; ``--nice -N`` (root) runs both servers and the client
+ahead of other jobs. The last line of output is a JSON summary; targets that are missed are
+reported as missed.
 """
 
 from __future__ import annotations
@@ -65,10 +71,12 @@ async def _load(port: int, requests: list[bytes], rate: float, connections: int)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors: list[str] = []
-    loop = asyncio.get_running_loop()
+
+    lags: list[float] = []
 
     async def one(raw: bytes, due: float) -> None:
         conn = await pool.get()
+        lags.append(time.perf_counter() - due)
         try:
             status = await _request(*conn, raw)
             statuses[status] = statuses.get(status, 0) + 1
@@ -77,22 +85,36 @@ async def _load(port: int, requests: list[bytes], rate: float, connections: int)
             conn = await asyncio.open_connection("127.0.0.1", port)
         finally:
             pool.put_nowait(conn)
-        latencies.append(loop.time() - due)
+        latencies.append(time.perf_counter() - due)
 
-    tasks = []
-    start = loop.time() + 0.05
-    for i, raw in enumerate(requests):
-        due = start + i / rate
-        delay = due - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
+    loop = asyncio.get_running_loop()
+    tasks: list[asyncio.Task[None]] = []
+
+    def launch(raw: bytes, due: float) -> None:
         tasks.append(asyncio.create_task(one(raw, due)))
+
+    # Pacing in a thread: time.sleep wakes within tens of microseconds, while the event loop's
+    # timers round to whole milliseconds, which would add up to 1 ms of the client's own
+    # lateness to every latency. (perf_counter throughout: uvloop's clock is in milliseconds.)
+    start = time.perf_counter() + 0.05
+
+    def pace() -> None:
+        for i, raw in enumerate(requests):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            loop.call_soon_threadsafe(launch, raw, due)
+
+    await asyncio.to_thread(pace)
+    await asyncio.sleep(0)  # the last launch callbacks run before the thread's result
     await asyncio.gather(*tasks)
-    elapsed = loop.time() - start
+    elapsed = time.perf_counter() - start
     while not pool.empty():
         _, writer = pool.get_nowait()
         writer.close()
     latencies.sort()
+    lags.sort()
 
     def pct(q: float) -> float:
         return round(1000 * latencies[min(len(latencies) - 1, int(q * len(latencies)))], 3)
@@ -108,16 +130,62 @@ async def _load(port: int, requests: list[bytes], rate: float, connections: int)
         "p90_ms": pct(0.90),
         "p99_ms": pct(0.99),
         "max_ms": round(1000 * latencies[-1], 3),
+        # How late the client itself sent (included in the latencies above).
+        "send_lag_p50_ms": round(1000 * lags[len(lags) // 2], 3),
+        "send_lag_p99_ms": round(1000 * lags[min(len(lags) - 1, int(0.99 * len(lags)))], 3),
     }
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of a process and all its descendants (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo += [child for child, (parent, _) in stats.items() if parent == current]
+    return total
+
+
+def _loadavg() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 def client_main(spec_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text())
     requests = [r.encode("latin-1") for r in spec["requests"]]
     warm = requests[: spec["warmup"]]
+    run = asyncio.run
+    try:  # the client's own overhead is smaller on uvloop, when it is installed
+        import uvloop
+
+        run = uvloop.run
+    except ImportError:
+        pass
     if warm:
-        asyncio.run(_load(spec["port"], warm, spec["rate"], spec["connections"]))
-    result = asyncio.run(_load(spec["port"], requests, spec["rate"], spec["connections"]))
+        run(_load(spec["port"], warm, spec["rate"], spec["connections"]))
+    load_before, server_before = _loadavg(), _tree_cpu_seconds(spec["server_pid"])
+    client_before = time.process_time()
+    result = run(_load(spec["port"], requests, spec["rate"], spec["connections"]))
+    n = len(requests)
+    result.update(
+        server_cpu_ms_per_request=round(
+            1000 * (_tree_cpu_seconds(spec["server_pid"]) - server_before) / n, 3
+        ),
+        client_cpu_ms_per_request=round(1000 * (time.process_time() - client_before) / n, 3),
+        loadavg_before=load_before,
+        loadavg_after=_loadavg(),
+    )
     print(json.dumps(result))
 
 
@@ -130,21 +198,45 @@ def _http(method: str, path: str, body: bytes, headers: dict[str, str]) -> str:
 
 
 def run_client(
-    port: int, requests: list[str], rate: float, warmup: int, work: Path
+    port: int,
+    server_pid: int,
+    requests: list[str],
+    rate: float,
+    warmup: int,
+    work: Path,
+    nice: int = 0,
 ) -> dict[str, Any]:
     spec = work / f"client-{port}.json"
     spec.write_text(
         json.dumps(
-            {"port": port, "requests": requests, "rate": rate, "warmup": warmup, "connections": 32}
+            {
+                "port": port,
+                "server_pid": server_pid,
+                "requests": requests,
+                "rate": rate,
+                "warmup": warmup,
+                "connections": 32,
+            }
         )
     )
     try:
         out = subprocess.run(
-            [PYTHON, __file__, "--client", str(spec)], capture_output=True, text=True, check=True
+            [PYTHON, __file__, "--client", str(spec)],
+            capture_output=True,
+            text=True,
+            check=True,
+            preexec_fn=_niceness(nice),
         )
     finally:
         spec.unlink(missing_ok=True)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _niceness(value: int) -> Any:
+    """A ``preexec_fn`` that sets a child's niceness (``None`` when left as it is)."""
+    if not value:
+        return None
+    return lambda: os.nice(value)
 
 
 # -- set-up --------------------------------------------------------------------------------------
@@ -262,6 +354,18 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true", help="Reuse a prepared --workdir.")
     parser.add_argument("--skip-mlflow", action="store_true")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Start the service without preloaded linked applications (--warm-applications 0).",
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="Niceness for both servers and the client (negative needs root): on a machine "
+        "shared with other jobs, approximates an unshared one. Reported with the figures.",
+    )
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -279,11 +383,19 @@ def main() -> None:
     rng = random.Random(args.seed)
     total = count + args.warmup
     bodies = [lines[rng.randrange(len(lines))] for _ in range(total)]
-    results: dict[str, Any] = {"rate": args.rate, "seconds": args.seconds, "setup_s": setup_s}
+    results: dict[str, Any] = {
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "setup_s": setup_s,
+        "cold": args.cold,
+        "nice": args.nice,
+    }
 
     port = _free_port()
+    warm = ["--warm-applications", "0"] if args.cold else []
     serve = subprocess.Popen(
-        [PYTHON, "-m", "mizugiwa.cli", "serve", "--port", str(port)],
+        [PYTHON, "-m", "mizugiwa.cli", "serve", "--port", str(port), *warm],
+        preexec_fn=_niceness(args.nice),
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -304,7 +416,9 @@ def main() -> None:
             record["entry_id"] = f"B{i:07d}-{record['entry_id']}"[:64]
             raw = json.dumps(record).encode()
             reqs.append(_http("POST", "/v1/border-entries/score", raw, headers))
-        results["mizugiwa"] = run_client(port, reqs, args.rate, args.warmup, work)
+        results["mizugiwa"] = run_client(
+            port, serve.pid, reqs, args.rate, args.warmup, work, args.nice
+        )
         print(f"mizugiwa: {json.dumps(results['mizugiwa'])}", file=sys.stderr)
     finally:
         _stop(serve)
@@ -337,6 +451,7 @@ def main() -> None:
             ],
             env=menv,
             cwd=work,
+            preexec_fn=_niceness(args.nice),
             stdout=subprocess.DEVNULL,
             stderr=(work / "mlflow-serve.log").open("wb"),
         )
@@ -352,7 +467,9 @@ def main() -> None:
                 )
                 for body in bodies
             ]
-            results["mlflow"] = run_client(mport, reqs, args.rate, args.warmup, work)
+            results["mlflow"] = run_client(
+                mport, mserve.pid, reqs, args.rate, args.warmup, work, args.nice
+            )
         finally:
             _stop(mserve)
 
@@ -375,7 +492,8 @@ def main() -> None:
                 f"{who:9s} {r['ok']}/{r['requests']} ok at {r['achieved_rps']} rps: "
                 f"p50 {r['p50_ms']} ms, p90 {r['p90_ms']} ms, p99 {r['p99_ms']} ms, "
                 f"max {r['max_ms']} ms; non-200 {r['non_200']}, transport errors "
-                f"{r['transport_errors']}",
+                f"{r['transport_errors']}; server CPU {r['server_cpu_ms_per_request']} ms/request; "
+                f"load average {r['loadavg_before'][0]} -> {r['loadavg_after'][0]}",
                 file=sys.stderr,
             )
     print(json.dumps(results))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -85,6 +86,10 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(state_runtime.start)
+        # What start-up loaded (history, snapshot, caches) lives as long as the process: move it
+        # out of the collector's generations so that collections stay short on the hot path.
+        gc.collect()
+        gc.freeze()
         reloader = asyncio.create_task(state_runtime.reload_loop()) if reload_models else None
         try:
             yield

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Engine, Table, insert, select, text
+from sqlalchemy import Connection, Engine, Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from features.tipdb.engine import session_scope
+from service.driver_sql import DriverStatement, DriverTransaction, driver_transaction
 from service.tables import DecisionLogEntry
 
 GENESIS_HASH = "0" * 64
@@ -43,6 +44,17 @@ _HASHED_FIELDS = (
     "error",
     "prev_hash",
 )
+
+
+# Built once: Core statements hit SQLAlchemy's compiled cache, so each append costs only the
+# round trips (the ORM and per-request statement building cost more than the writes).
+_LOG = cast(Table, DecisionLogEntry.__table__)
+_HEAD = select(_LOG.c.seq, _LOG.c.entry_hash).order_by(_LOG.c.seq.desc()).limit(1)
+_INSERT = insert(_LOG)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_HEAD_SQL = "SELECT seq, entry_hash FROM service_decision_log ORDER BY seq DESC LIMIT 1"
+
+_ENTRY_COLUMNS = (*_HASHED_FIELDS, "entry_hash")
 
 
 def canonical_json(value: Any) -> bytes:
@@ -88,8 +100,10 @@ class DecisionLog:
 
     def __init__(self, engine: Engine, spool_path: Path | None = None) -> None:
         self._engine = engine
+        self.engine = engine
         self._lock = threading.Lock()
         self._postgres = engine.dialect.name == "postgresql"
+        self._driver_insert = DriverStatement(_INSERT, engine.dialect, _ENTRY_COLUMNS)
         self.spool_path = spool_path
 
     def spool(self, decision: Decision) -> None:
@@ -113,31 +127,53 @@ class DecisionLog:
         self, decision: Decision, also: Callable[[Session], None] | None = None
     ) -> DecisionLogEntry:
         """Append ``decision``; ``also`` runs first in the same transaction (the request's own
-        writes), so that either both are stored or neither is."""
+        writes, through an ORM session), so that either both are stored or neither is."""
         with self._lock:
             spooled = self._spooled()
             with session_scope(self._engine) as session:
                 if also is not None:
                     also(session)
+                rows = self._chain(session.connection(), [*spooled, decision])
+            self._spool_chained(spooled)
+        return DecisionLogEntry(**rows[-1])
+
+    def append(
+        self, decision: Decision, also: Callable[[DriverTransaction], None] | None = None
+    ) -> None:
+        """:meth:`write` for the scoring hot path: one transaction on the driver's connection
+        with statements compiled once (``also`` gets that transaction)."""
+        with self._lock:
+            spooled = self._spooled()
+            with driver_transaction(self._engine) as transaction:
+                if also is not None:
+                    also(transaction)
                 if self._postgres:
-                    session.execute(
-                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY}
-                    )
-                log = cast(Table, DecisionLogEntry.__table__)
-                head = session.execute(
-                    select(log.c.seq, log.c.entry_hash).order_by(log.c.seq.desc()).limit(1)
-                ).first()
+                    transaction.query("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK_KEY,))
+                head = transaction.query(_HEAD_SQL)
                 seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-                rows = []
                 for item in [*spooled, decision]:
                     row = _entry_values(item, seq, prev)
-                    rows.append(row)
+                    transaction.execute(self._driver_insert, row)
                     seq, prev = seq + 1, row["entry_hash"]
-                # Core statements on the table: the ORM's machinery costs more than the write.
-                session.execute(insert(log), rows)
-            if spooled and self.spool_path is not None:
-                self.spool_path.unlink(missing_ok=True)
-        return DecisionLogEntry(**rows[-1])
+            self._spool_chained(spooled)
+
+    def _chain(self, connection: Connection, decisions: list[Decision]) -> list[dict[str, Any]]:
+        """Insert ``decisions`` after the head of the chain, in the caller's transaction."""
+        if self._postgres:
+            connection.execute(_PG_LOCK, {"k": _ADVISORY_LOCK_KEY})
+        head = connection.execute(_HEAD).first()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        rows = []
+        for item in decisions:
+            row = _entry_values(item, seq, prev)
+            rows.append(row)
+            seq, prev = seq + 1, row["entry_hash"]
+        connection.execute(_INSERT, rows)
+        return rows
+
+    def _spool_chained(self, spooled: list[Decision]) -> None:
+        if spooled and self.spool_path is not None:
+            self.spool_path.unlink(missing_ok=True)
 
 
 def _now() -> str:

@@ -11,9 +11,10 @@ never as a suspect.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,12 +22,14 @@ from typing import Any, cast
 
 import orjson
 from pydantic import ValidationError
-from sqlalchemy import Engine, Table, select
+from sqlalchemy import Connection, Engine, Table, bindparam, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
 from features.tipdb.engine import session_scope
 from models.contract import Score
+from service.driver_sql import DriverStatement, DriverTransaction
 from service.errors import (
     ConflictError,
     InvalidRequestError,
@@ -50,75 +53,136 @@ _LABOUR = frozenset({"factory", "agriculture", "construction", "care", "hospital
 
 
 def store_scored(
-    session: Session,
+    session: Session | Connection,
     *,
     kind: str,
     record: VisaApplication | BorderEntry,
-    score: Score | None,
+    score: Score | Mapping[str, Any] | None,
     request_id: str | None,
     scored_at: datetime,
 ) -> None:
     """Insert or update the case row of a scored (or, with ``score=None``, imported) record.
 
-    One upsert statement (no read first): this runs on every scoring request.
+    ``score`` is a :class:`Score` or its JSON form. One upsert statement (no read first), built
+    once per database dialect. A case id already used by a case of the other kind raises
+    :class:`ConflictError` and changes nothing.
     """
+    values = case_values(kind, record, score, request_id, scored_at)
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    statement = _upsert(bind.dialect.name, scored=score is not None)
+    if session.execute(statement, values).first() is None:  # the WHERE kept the row as it was
+        raise ConflictError(
+            f"case_id {values['case_id']!r} is already used by a case of another kind"
+        )
+
+
+def store_scored_driver(
+    transaction: DriverTransaction,
+    dialect: Dialect,
+    *,
+    kind: str,
+    record: VisaApplication | BorderEntry,
+    score: Mapping[str, Any],
+    request_id: str | None,
+    scored_at: datetime,
+) -> None:
+    """:func:`store_scored` for the scoring hot path, on a driver transaction."""
+    values = case_values(kind, record, score, request_id, scored_at)
+    if transaction.execute(_driver_upsert(dialect), values) is None:
+        raise ConflictError(
+            f"case_id {values['case_id']!r} is already used by a case of another kind"
+        )
+
+
+def case_values(
+    kind: str,
+    record: VisaApplication | BorderEntry,
+    score: Score | Mapping[str, Any] | None,
+    request_id: str | None,
+    scored_at: datetime,
+) -> dict[str, Any]:
+    """The columns of a case row."""
     if isinstance(record, VisaApplication):
         case_id, post, when = record.application_id, record.post_code, record.submitted_at
     else:
         case_id, post, when = record.entry_id, record.port_code, record.arrived_at
     values: dict[str, Any] = {
+        "case_id": case_id,
+        "kind": kind,
+        "status": "pending",
         "post_code": post,
         "case_date": when.astimezone(UTC),
         "record": record.model_dump(mode="json"),
     }
     if score is not None:
+        row = score.model_dump(mode="json") if isinstance(score, Score) else score
+        model: Mapping[str, Any] = row["model"]
         values.update(
             scored_at=scored_at,
-            risk=score.risk,
-            refer=score.refer,
-            referred_by=list(score.referred_by),
-            reason_codes=[r.code for r in score.reasons],
-            rule_codes=[r.code for r in score.rules_fired],
-            model_version=score.model.version,
+            risk=row["risk"],
+            refer=row["refer"],
+            referred_by=list(row["referred_by"]),
+            reason_codes=[r["code"] for r in row["reasons"]],
+            rule_codes=[r["code"] for r in row["rules_fired"]],
+            model_version=model["version"],
             request_id=request_id,
         )
-    insert = _dialect_insert(session)
-    table = cast(
-        Table, StoredCase.__table__
-    )  # Core on the table: the ORM's bulk path costs milliseconds
-    statement = insert(table).values(case_id=case_id, kind=kind, status="pending", **values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.case_id],
-        set_={name: statement.excluded[name] for name in values},
-        where=table.c.kind == kind,
-    )
-    if session.execute(statement).rowcount == 0:  # type: ignore[attr-defined]
-        raise ConflictError(f"case_id {case_id!r} is already used by a case of another kind")
+    return values
 
 
-def _dialect_insert(session: Session) -> Any:
-    """``INSERT ... ON CONFLICT`` for the session's database (SQLite or PostgreSQL)."""
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert
-    raise NotImplementedError(
-        f"the service's case store supports SQLite and PostgreSQL, not {name}"
-    )
+@functools.cache
+def _driver_upsert(dialect: Dialect) -> DriverStatement:
+    return DriverStatement(_upsert(dialect.name, scored=True), dialect)
 
 
-def find_application(session: Session, application_id: str) -> VisaApplication | None:
-    """A stored application by id, validated again (its schema may have tightened since)."""
-    record = session.scalar(
-        select(StoredCase.record).where(
-            StoredCase.case_id == application_id, StoredCase.kind == "application"
+_CASE_COLUMNS = ("post_code", "case_date", "record")
+_SCORE_COLUMNS = (
+    "scored_at",
+    "risk",
+    "refer",
+    "referred_by",
+    "reason_codes",
+    "rule_codes",
+    "model_version",
+    "request_id",
+)
+
+
+@functools.cache
+def _upsert(dialect: str, *, scored: bool) -> Any:
+    """``INSERT ... ON CONFLICT (case_id) DO UPDATE`` of a case row, for SQLite or PostgreSQL;
+    a row of the other kind is left alone (no row changes: the caller answers 409)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert: Any
+    if dialect == "postgresql":
+        insert = postgresql.insert
+    elif dialect == "sqlite":
+        insert = sqlite.insert
+    else:
+        raise NotImplementedError(
+            f"the service's case store supports SQLite and PostgreSQL, not {dialect}"
         )
-    )
+    table = cast(Table, StoredCase.__table__)  # Core on the table: the ORM's path costs more
+    columns = _CASE_COLUMNS + (_SCORE_COLUMNS if scored else ())
+    names = ("case_id", "kind", "status", *columns)
+    statement = insert(table).values({name: bindparam(name) for name in names})
+    # RETURNING, not rowcount: the drivers disagree on rowcount for an upsert that returns.
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.case_id],
+        set_={name: statement.excluded[name] for name in columns},
+        where=table.c.kind == statement.excluded.kind,
+    ).returning(table.c.pk)
+
+
+_FIND_APPLICATION = select(StoredCase.record).where(
+    StoredCase.case_id == bindparam("case_id"), StoredCase.kind == "application"
+)
+
+
+def find_application(session: Session | Connection, application_id: str) -> VisaApplication | None:
+    """A stored application by id, validated again (its schema may have tightened since)."""
+    record = session.scalar(_FIND_APPLICATION, {"case_id": application_id})
     return None if record is None else VisaApplication.model_validate(record)
 
 
@@ -131,6 +195,17 @@ def iter_applications(session: Session, batch: int = 2000) -> Iterator[dict[str,
         .execution_options(yield_per=batch)
     )
     yield from session.scalars(query)
+
+
+def recent_applications(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` most recently stored applications (JSON form), newest first."""
+    query = (
+        select(StoredCase.record)
+        .where(StoredCase.kind == "application")
+        .order_by(StoredCase.pk.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
 
 
 def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from service.audit import input_digest
 from service.auth import ALL_ROLES, Principal, Role
@@ -17,8 +17,11 @@ from service.errors import PermissionDeniedError
 from service.runtime import ServiceRuntime
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
-    """The runtime the lifespan built (model, snapshot, index, history, database)."""
+async def get_runtime(request: Request) -> ServiceRuntime:
+    """The runtime the lifespan built (model, snapshot, index, history, database).
+
+    ``async`` although it does not wait: FastAPI runs a plain ``def`` dependency in the thread
+    pool, a hop that costs more than the lookup."""
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
@@ -26,25 +29,23 @@ def get_runtime(request: Request) -> ServiceRuntime:
 RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 
 
-async def authenticate(
-    request: Request,
-    runtime: RuntimeDep,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Principal:
+async def authenticate(request: Request) -> Principal:
     """The caller behind the bearer token; also digests the body for the decision log."""
+    runtime: ServiceRuntime = request.app.state.runtime
     request.state.input_sha256 = input_digest(await request.body())
-    principal = runtime.authenticator.authenticate(authorization)
+    principal = runtime.authenticator.authenticate(request.headers.get("authorization"))
     request.state.principal = principal
     return principal
 
 
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
-    """A dependency admitting only ``roles`` (403 for any other authenticated caller)."""
+    """A dependency admitting only ``roles`` (403 for any other authenticated caller).
+
+    One flat dependency (no sub-dependencies to resolve): it runs on every request."""
     allowed = frozenset(roles)
 
-    async def check(
-        principal: Annotated[Principal, Depends(authenticate)], request: Request
-    ) -> Principal:
+    async def check(request: Request) -> Principal:
+        principal = await authenticate(request)
         if principal.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise PermissionDeniedError(

@@ -29,8 +29,9 @@ from features.tipdb.engine import make_engine
 from mizugiwa.settings import Settings
 from service.audit import DecisionLog
 from service.auth import TokenAuthenticator
+from service.breaker import DatabaseBreaker
 from service.metrics import Metrics
-from service.scoring_cache import ApplicationCache
+from service.scoring_cache import ApplicationCache, LinkedProbabilities
 
 if TYPE_CHECKING:
     from models.scorer import Scorer
@@ -67,17 +68,21 @@ class ServiceRuntime:
         engine: Engine | None = None,
         cache_dir: Path | None = None,
         alias: str = "champion",
+        warm_applications: int = 20_000,
     ) -> None:
         self.settings = settings
         self.engine = engine if engine is not None else make_engine(settings.database_url)
         self.cache_dir = cache_dir if cache_dir is not None else settings.var_dir / "model-cache"
         self.alias = alias
+        self.warm_applications = warm_applications
         self.metrics = Metrics()
         self.authenticator = TokenAuthenticator(self.engine)
         self.decision_log = DecisionLog(
             self.engine, spool_path=self.cache_dir.parent / "decision-log.spool.jsonl"
         )
         self.applications = ApplicationCache()
+        self.linked_probabilities = LinkedProbabilities()
+        self.database = DatabaseBreaker()
         self.model: LoadedModel | None = None
         self.views: DatabaseViews | None = None
         self.history: Any = None
@@ -109,6 +114,42 @@ class ServiceRuntime:
         except Exception as exc:
             self.startup_problems.append(f"network history not restored: {_brief(exc)}")
             log.warning("network history not restored", error=_brief(exc))
+            return
+        try:
+            self.warm_linked_applications(self.warm_applications)
+        except Exception as exc:  # only a cost: entries then read their applications on demand
+            log.warning("linked applications not preloaded", error=_brief(exc))
+
+    def warm_linked_applications(self, limit: int) -> int:
+        """Preload the ``limit`` most recently stored applications and their probabilities
+        (one vectorised batch), as a long-running service has them from scoring them: a border
+        entry naming one then costs neither a database read nor application features.
+        Returns how many were loaded."""
+        from features.indicators import ApplicationBatch, compute_features
+        from features.tipdb.engine import session_scope
+        from service.cases import recent_applications
+
+        model = self.model
+        if model is None or limit <= 0:
+            return 0
+        with session_scope(self.engine) as session:
+            records = recent_applications(session, limit)
+        if not records:
+            return 0
+        applications = [VisaApplication.model_validate(r) for r in records]
+        context, _ = self.feature_context()
+        probabilities = model.scorer.predict_proba(
+            compute_features(ApplicationBatch.from_records(applications), context)
+        )
+        cache = self.linked_probabilities.for_state(model.scorer, context)
+        for row in range(len(applications) - 1, -1, -1):  # oldest first: the newest stay longest
+            application = applications[row]
+            self.applications.put(application)
+            cache[application.application_id] = {
+                concern: float(values[row]) for concern, values in probabilities.items()
+            }
+        log.info("linked applications preloaded", count=len(applications))
+        return len(applications)
 
     # -- the champion ------------------------------------------------------------------------
 

@@ -15,12 +15,11 @@ from typing import Any
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 
-from features.records import BorderEntry, Outcome, VisaApplication
-from features.tipdb.engine import session_scope
-from models.contract import Score
+from features.records import BorderEntry, Concern, Outcome, VisaApplication
 from service.audit import Decision
 from service.auth import Principal, Role
-from service.cases import find_application, record_outcome, store_scored
+from service.cases import find_application, record_outcome, store_scored_driver
+from service.driver_sql import DriverTransaction
 from service.errors import NotReadyError, PermissionDeniedError
 from service.runtime import LoadedModel, ServiceRuntime
 from service.schemas import OutcomeResponse, ScoreResponse
@@ -50,37 +49,44 @@ def _model(runtime: ServiceRuntime) -> LoadedModel:
     return model
 
 
-def _respond(score: Score, request_id: str, skipped: list[str]) -> ScoreResponse:
-    reasons = list(score.degraded_reasons) + [s for s in skipped if s not in score.degraded_reasons]
-    values: dict[str, Any] = dict(score)
-    values.update(degraded=bool(reasons) or score.degraded, degraded_reasons=reasons)
-    return ScoreResponse.model_construct(**values, request_id=request_id)
+def _finish(row: dict[str, Any], request_id: str, skipped: list[str]) -> dict[str, Any]:
+    """The response body: the score's JSON form with the request id and what was skipped."""
+    reasons = list(row["degraded_reasons"])
+    reasons += [s for s in skipped if s not in reasons]
+    row.update(
+        degraded=bool(reasons) or bool(row["degraded"]),
+        degraded_reasons=reasons,
+        request_id=request_id,
+    )
+    return row
 
 
-def _decision(endpoint: str, info: RequestInfo, score: Score, status: int = 200) -> Decision:
+def _decision(endpoint: str, info: RequestInfo, row: dict[str, Any]) -> Decision:
     return Decision(
         endpoint=endpoint,
         request_id=info.request_id,
-        status=status,
+        status=200,
         user_id=info.principal.user_id,
         input_sha256=info.input_sha256,
-        case_id=score.case_id,
-        model_name=score.model.name,
-        model_version=score.model.version,
-        rules_fired=[r.code for r in score.rules_fired],
-        reason_codes=[r.code for r in score.reasons],
-        referral=score.refer,
+        case_id=row["case_id"],
+        model_name=row["model"]["name"],
+        model_version=row["model"]["version"],
+        rules_fired=[r["code"] for r in row["rules_fired"]],
+        reason_codes=[r["code"] for r in row["reasons"]],
+        referral=row["refer"],
     )
 
 
-def _count(runtime: ServiceRuntime, kind: str, score: Score) -> None:
+def _count(runtime: ServiceRuntime, kind: str, row: dict[str, Any], degraded: bool) -> None:
     m = runtime.metrics
     m.scores.labels(kind=kind).inc()
-    if score.refer:
-        for by in score.referred_by or ["model"]:
+    if row["refer"]:
+        for by in row["referred_by"] or ["model"]:
             m.referrals.labels(kind=kind, by=by).inc()
-    for hit in score.rules_fired:
-        m.rule_hits.labels(rule=hit.code).inc()
+    for hit in row["rules_fired"]:
+        m.rule_hits.labels(rule=hit["code"]).inc()
+    if degraded:
+        m.degraded.inc()
 
 
 def _store_and_log(
@@ -88,35 +94,46 @@ def _store_and_log(
     endpoint: str,
     kind: str,
     record: VisaApplication | BorderEntry,
-    score: Score,
+    row: dict[str, Any],
     info: RequestInfo,
     skipped: list[str],
 ) -> None:
+    """The case row and the decision, in one transaction (or the decision spooled)."""
     now = datetime.now(UTC)
+    decision = _decision(endpoint, info, row)
 
-    def store(session: Any) -> None:
-        store_scored(
-            session,
+    def store(transaction: DriverTransaction) -> None:
+        store_scored_driver(
+            transaction,
+            runtime.engine.dialect,
             kind=kind,
             record=record,
-            score=score,
+            score=row,
             request_id=info.request_id,
             scored_at=now,
         )
 
+    # When the database is unreachable the answer still goes out: the log entry waits in the
+    # local spool and is chained as soon as the database answers again.
+    if runtime.database.open:
+        runtime.decision_log.spool(decision)
+        skipped.append("case not stored, decision spooled locally: database unreachable")
+        return
     try:
-        runtime.decision_log.write(_decision(endpoint, info, score), also=store)
+        runtime.decision_log.append(decision, also=store)
     except SQLAlchemyError as exc:
-        # The database is unreachable: the answer still goes out, the log entry waits in the
-        # local spool and is chained as soon as the database answers again.
-        runtime.decision_log.spool(_decision(endpoint, info, score))
+        runtime.database.failed()
+        runtime.decision_log.spool(decision)
         skipped.append(f"case not stored, decision spooled locally: {type(exc).__name__}")
+    else:
+        runtime.database.succeeded()
 
 
-def score_application(
+def score_application_json(
     runtime: ServiceRuntime, application: VisaApplication, info: RequestInfo
-) -> ScoreResponse:
-    """Score one visa application (a consular officer may score only their post's)."""
+) -> dict[str, Any]:
+    """Score one visa application (a consular officer may score only their post's); returns
+    the response body in its JSON form, stored and logged."""
     principal = info.principal
     if principal.role is Role.CONSULAR_OFFICER and application.post_code != principal.post_code:
         raise PermissionDeniedError(
@@ -125,41 +142,75 @@ def score_application(
         )
     model = _model(runtime)
     context, skipped = runtime.feature_context()
-    [score] = model.scorer.score_applications([application], context)
+    [row] = model.scorer.application_score_dicts([application], context)
     runtime.remember_application(application)
-    _store_and_log(runtime, APPLICATION_ENDPOINT, "application", application, score, info, skipped)
-    _count(runtime, "application", score)
-    if skipped:
-        runtime.metrics.degraded.inc()
-    return _respond(score, info.request_id, skipped)
+    # The border entry that names this application will need exactly these probabilities.
+    runtime.linked_probabilities.for_state(model.scorer, context)[application.application_id] = {
+        Concern(c): float(p) for c, p in row["probabilities"].items()
+    }
+    _store_and_log(runtime, APPLICATION_ENDPOINT, "application", application, row, info, skipped)
+    _count(runtime, "application", row, bool(skipped))
+    return _finish(row, info.request_id, skipped)
 
 
-def score_entry(runtime: ServiceRuntime, entry: BorderEntry, info: RequestInfo) -> ScoreResponse:
-    """Score one border entry with the application its ``visa_reference`` names, if stored."""
+def _linked_application(
+    runtime: ServiceRuntime, reference: str, skipped: list[str]
+) -> VisaApplication | None:
+    """The stored application an entry names: from the cache, else from the database."""
+    application = runtime.applications.get(reference)
+    if application is not None:
+        return application
+    if runtime.database.open:
+        skipped.append("visa application lookup skipped: database unreachable")
+        return None
+    try:
+        with runtime.engine.connect() as connection:
+            application = find_application(connection, reference)
+    except SQLAlchemyError as exc:
+        runtime.database.failed()
+        skipped.append(
+            f"visa application lookup skipped: database unreachable ({type(exc).__name__})"
+        )
+        return None
+    if application is not None:
+        runtime.applications.put(application)
+    return application
+
+
+def score_entry_json(
+    runtime: ServiceRuntime, entry: BorderEntry, info: RequestInfo
+) -> dict[str, Any]:
+    """Score a border entry with the application its ``visa_reference`` names, if stored;
+    returns the response body in its JSON form, stored and logged."""
     model = _model(runtime)
     context, skipped = runtime.feature_context()
     linked: dict[str, VisaApplication] = {}
     reference = entry.visa_reference
     if reference is not None:
-        application = runtime.applications.get(reference)
-        if application is None:
-            try:
-                with session_scope(runtime.engine) as session:
-                    application = find_application(session, reference)
-            except SQLAlchemyError as exc:
-                skipped.append(
-                    f"visa application lookup skipped: database unreachable ({type(exc).__name__})"
-                )
-            if application is not None:
-                runtime.applications.put(application)
+        application = _linked_application(runtime, reference, skipped)
         if application is not None:
             linked[reference] = application
-    [score] = model.scorer.score_entries([entry], context, linked)
-    _store_and_log(runtime, ENTRY_ENDPOINT, "entry", entry, score, info, skipped)
-    _count(runtime, "entry", score)
-    if skipped:
-        runtime.metrics.degraded.inc()
-    return _respond(score, info.request_id, skipped)
+    [row] = model.scorer.entry_score_dicts(
+        [entry],
+        context,
+        linked,
+        linked_cache=runtime.linked_probabilities.for_state(model.scorer, context),
+    )
+    _store_and_log(runtime, ENTRY_ENDPOINT, "entry", entry, row, info, skipped)
+    _count(runtime, "entry", row, bool(skipped))
+    return _finish(row, info.request_id, skipped)
+
+
+def score_application(
+    runtime: ServiceRuntime, application: VisaApplication, info: RequestInfo
+) -> ScoreResponse:
+    """:func:`score_application_json` as a validated :class:`ScoreResponse`."""
+    return ScoreResponse.model_validate(score_application_json(runtime, application, info))
+
+
+def score_entry(runtime: ServiceRuntime, entry: BorderEntry, info: RequestInfo) -> ScoreResponse:
+    """:func:`score_entry_json` as a validated :class:`ScoreResponse`."""
+    return ScoreResponse.model_validate(score_entry_json(runtime, entry, info))
 
 
 def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo) -> OutcomeResponse:

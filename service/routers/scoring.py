@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+import orjson
+from fastapi import APIRouter, Request, Response
 
 from features.records import BorderEntry, VisaApplication
 from service import scoring
 from service.auth import Principal
-from service.deps import ApplicationScorerDep, EntryScorerDep, RuntimeDep
+from service.deps import ApplicationScorerDep, EntryScorerDep
 from service.schemas import ErrorResponse, ScoreResponse
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 409, 413, 503)
 }
+
+
+class JSONBytes(Response):
+    """A body serialised once, with orjson, from the score's JSON form: no response-model
+    validation and no second encoding pass (the body follows ``ScoreResponse`` by
+    construction; the schema is still what the OpenAPI document shows)."""
+
+    media_type = "application/json"
 
 
 def request_info(request: Request, principal: Principal) -> scoring.RequestInfo:
@@ -28,12 +37,11 @@ def request_info(request: Request, principal: Principal) -> scoring.RequestInfo:
 
 
 @router.post("/visa-applications/score", response_model=ScoreResponse, responses=ERRORS)
-def score_visa_application(
+async def score_visa_application(
     application: VisaApplication,
     request: Request,
     principal: ApplicationScorerDep,
-    runtime: RuntimeDep,
-) -> ScoreResponse:
+) -> Response:
     """Score a visa application for referral to a secondary interview.
 
     Returns per-concern probabilities, whether to refer (and the threshold used, set from the
@@ -42,19 +50,22 @@ def score_visa_application(
     referral is never a refusal. Consular officers may score their own post's applications.
     The application is kept so that the traveller's border entry can refer to it.
     """
-    return scoring.score_application(runtime, application, request_info(request, principal))
+    runtime = request.app.state.runtime
+    info = request_info(request, principal)
+    return JSONBytes(orjson.dumps(scoring.score_application_json(runtime, application, info)))
 
 
 @router.post("/border-entries/score", response_model=ScoreResponse, responses=ERRORS)
-def score_border_entry(
+async def score_border_entry(
     entry: BorderEntry,
     request: Request,
     principal: EntryScorerDep,
-    runtime: RuntimeDep,
-) -> ScoreResponse:
+) -> Response:
     """Score a traveller at the border: passport MRZ plus flight.
 
     When ``visa_reference`` names a stored visa application, its record and outcome are used
     too. MRZ check-digit failures and reported lost, stolen or forged documents refer by rule.
     """
-    return scoring.score_entry(runtime, entry, request_info(request, principal))
+    runtime = request.app.state.runtime
+    info = request_info(request, principal)
+    return JSONBytes(orjson.dumps(scoring.score_entry_json(runtime, entry, info)))

@@ -8,6 +8,7 @@ import copy
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -203,6 +204,11 @@ def test_restart_without_registry_serves_the_cached_champion(
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "2")
     offline = settings.model_copy(update={"mlflow_tracking_uri": "http://127.0.0.1:9"})
     runtime = ServiceRuntime(offline, cache_dir=live["root"] / "model-cache")
+    # The cache is kept per registry URI: put the champion the live service cached where this
+    # registry's would be, as if it had answered before going down.
+    written = live["runtime"]._cache_path()
+    assert written.exists()
+    shutil.copyfile(written, runtime._cache_path())
     try:
         runtime.load_champion()
         assert runtime.model is not None and runtime.model.source == "cache"
@@ -236,6 +242,11 @@ def test_database_unreachable_scores_degraded(
         assert score.degraded is True
         assert any("database" in r for r in score.degraded_reasons)
         assert (tmp_path / "spool.jsonl").exists()  # the decision waits to be chained
+        # The next request does not wait for the database again: it is paused for a while.
+        assert runtime.database.open
+        again = scoring.score_entry(runtime, entry, info)
+        assert again.degraded and any("spooled" in r for r in again.degraded_reasons)
+        assert len((tmp_path / "spool.jsonl").read_bytes().splitlines()) == 2
     finally:
         runtime.close()
 
@@ -317,3 +328,53 @@ def test_alias_move_swaps_the_champion_and_old_requests_finish(live: dict[str, A
     finally:
         set_alias("champion", old.version, settings=settings)
         runtime.reload_if_moved()
+
+
+def test_cached_linked_probabilities_give_the_same_scores(live: dict[str, Any]) -> None:
+    """The probabilities kept for linked applications (from scoring them, or preloaded in one
+    batch at start) are the ones scoring each application afresh gives."""
+    from features.records import CONCERNS, VisaApplication
+
+    client: TestClient = live["client"]
+    runtime: ServiceRuntime = live["runtime"]
+    day = datetime.fromisoformat("2025-03-01T09:00:00+00:00")
+    apps = [_application(live, "MNL", f"L{i}", day + timedelta(hours=i)) for i in range(3)]
+    for app in apps:
+        scored = client.post(
+            "/v1/visa-applications/score", json=app, headers=bearer(live["tokens"]["officer_a"])
+        )
+        assert scored.status_code == 200, scored.text
+    model = runtime.model
+    assert model is not None
+    context, _ = runtime.feature_context()
+    cache = runtime.linked_probabilities.for_state(model.scorer, context)
+    assert all(a["application_id"] in cache for a in apps)
+
+    entry = json.loads((live["world"] / "entries.jsonl").read_text().splitlines()[4])
+    entry.update(
+        entry_id="T-LINKED",
+        visa_reference=apps[0]["application_id"],
+        arrived_at="2025-03-20T10:00:00+00:00",
+    )
+    response = client.post(
+        "/v1/border-entries/score", json=entry, headers=bearer(live["tokens"]["inspector"])
+    )
+    assert response.status_code == 200, response.text
+    linked = {apps[0]["application_id"]: VisaApplication.model_validate(apps[0])}
+    [fresh] = model.scorer.score_entries([BorderEntry.model_validate(entry)], context, linked)
+    assert response.json()["probabilities"] == pytest.approx(
+        {c.value: p for c, p in fresh.probabilities.items()}
+    )
+
+    # Preloading at start computes the same probabilities in one batch.
+    cache.clear()
+    assert runtime.warm_linked_applications(10) >= len(apps)
+    warmed = runtime.linked_probabilities.for_state(model.scorer, context)
+    for app in apps:
+        one = runtime.applications.get(app["application_id"])
+        assert one is not None
+        [alone] = model.scorer.score_applications([one], context)
+        for concern in CONCERNS:
+            assert warmed[app["application_id"]][concern] == pytest.approx(
+                alone.probabilities[concern]
+            )
