@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("world")
-    generate_world(21, 12_000, 1_500, out)
+    generate_world(21, 20_000, 1_500, out)
     return out
 
 
