@@ -42,6 +42,48 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _first_row(path: Path) -> dict[str, Any]:
+    """The first record, to tell applications from entries without reading the whole file."""
+    try:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    return _parse(path, number, line)
+    except OSError as exc:
+        raise BatchScoreError(f"{path}: cannot read ({exc.strerror})") from exc
+    raise BatchScoreError(f"{path.name}: no records to score")
+
+
+def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
+    try:
+        row = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise BatchScoreError(f"{path.name} line {number}: not JSON ({exc})") from exc
+    if not isinstance(row, dict):
+        raise BatchScoreError(f"{path.name} line {number}: not a JSON object")
+    return row
+
+
+def _application_batch(path: Path) -> Any:
+    """Applications read straight into columns: one pass, no list of dicts in between."""
+    from features.indicators import ApplicationBatch
+    from features.indicators.reading import application_columns, raw_columns
+
+    where = [0]
+
+    def lines(handle: Any) -> Iterable[bytes]:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                where[0] = number
+                yield line
+
+    def parse(line: bytes) -> dict[str, Any]:
+        return _parse(path, where[0], line)
+
+    with path.open("rb") as handle:
+        return ApplicationBatch(**application_columns(raw_columns(lines(handle), parse)))
+
+
 def _context(tipdb: Path | None, settings: Settings) -> Any:
     from features.indicators import FeatureContext
     from features.matching import WatchlistIndex
@@ -93,16 +135,13 @@ def score_file(
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Score the applications or entries of ``path`` into ``out`` (one Score JSON per line)."""
-    from features.indicators import ApplicationBatch, BatchError, EntryBatch
+    from features.indicators import BatchError, EntryBatch
     from features.network import NetworkHistory
     from models.registry import RegistryError, load_scorer
     from models.scorer import FeatureMismatchError
 
     s = settings if settings is not None else get_settings()
-    rows = _rows(path)
-    if not rows:
-        raise BatchScoreError(f"{path.name}: no records to score")
-    kind = "entry" if "entry_id" in rows[0] else "application"
+    kind = "entry" if "entry_id" in _first_row(path) else "application"
     try:
         scorer = load_scorer(alias, settings=s)
     except (RegistryError, FeatureMismatchError) as exc:
@@ -110,16 +149,15 @@ def score_file(
     ctx = _context(tipdb, s)
     try:
         if kind == "application":
-            batch: Any = ApplicationBatch.from_dicts(rows)
+            batch: Any = _application_batch(path)
             ctx.history = NetworkHistory.from_batch(batch)
             scored, fm, rm = scorer.score_application_batch(batch, ctx)
         else:
             linked = {r["application_id"]: r for r in _rows(applications)} if applications else {}
-            batch = EntryBatch.from_dicts(rows, linked)
+            batch = EntryBatch.from_dicts(_rows(path), linked)
             scored, fm, rm = scorer.score_entry_batch(batch, ctx)
     except (BatchError, KeyError) as exc:
         raise BatchScoreError(f"{path.name}: {exc}") from exc
-    del rows
 
     def chunks() -> Iterable[dict[str, Any]]:
         # Score rows are built a chunk at a time so memory stays flat on large files.
