@@ -331,27 +331,19 @@ def _serialise(session: Session, model: Any, rows: Sequence[Any]) -> list[dict[s
             )
             for r in rows
         ]
-    if model is t.Phone:
-        links = _links(session, t.Link.phone_pk, pks)
+    if model is t.Phone or model is t.Address:
+        # Contacts: the raw text under the import's own field name, and what they link to.
+        kind, field, link = (
+            ("phone", "number", t.Link.phone_pk)
+            if model is t.Phone
+            else ("address", "address", t.Link.address_pk)
+        )
+        links = _links(session, link, pks)
         return [
             _drop_none(
                 {
-                    **_common(r, "phone"),
-                    "number": r.raw,
-                    "country": r.country,
-                    "linked_to": links[r.pk],
-                },
-                r.extra,
-            )
-            for r in rows
-        ]
-    if model is t.Address:
-        links = _links(session, t.Link.address_pk, pks)
-        return [
-            _drop_none(
-                {
-                    **_common(r, "address"),
-                    "address": r.raw,
+                    **_common(r, kind),
+                    field: r.raw,
                     "country": r.country,
                     "linked_to": links[r.pk],
                 },
