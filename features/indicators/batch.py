@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +30,7 @@ from phonenumbers.phonemetadata import PhoneMetadata
 from features.indicators.reading import (
     BatchError,
     application_columns,
+    object_column,
     paused_gc,
     raw_columns,
 )
@@ -91,7 +93,7 @@ def fast_phone_key(raw: str | None) -> str | None:
 
 def _objects(values: Sequence[Any]) -> np.ndarray:
     """An object column of ``values`` (tuples stay elements)."""
-    return np.fromiter(values, dtype=object, count=len(values))
+    return object_column(values)
 
 
 def _cached(fn: Callable[[str], _T | None], values: np.ndarray) -> np.ndarray:
@@ -138,6 +140,14 @@ def unless_same(values: np.ndarray, other: np.ndarray) -> np.ndarray:
     out = values.copy()
     out[values == other] = None
     return out
+
+
+@cache
+def _no_application_columns() -> dict[str, Any]:
+    """The (empty) columns of no applications, built once: entries without a linked visa are
+    common, and building empty columns costs as much as one row's. Size-0 arrays hold nothing,
+    so batches may share them; each batch keeps its own memo."""
+    return application_columns(raw_columns([]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -435,7 +445,12 @@ class EntryBatch:
                 column = np.empty(len(values), dtype=object)
                 column[:] = values
                 arrays[name] = column
-        return cls(**arrays, applications=ApplicationBatch.from_dicts(apps))
+        linked_batch = (
+            ApplicationBatch.from_dicts(apps)
+            if apps
+            else ApplicationBatch(**_no_application_columns())
+        )
+        return cls(**arrays, applications=linked_batch)
 
     @classmethod
     def from_records(

@@ -286,6 +286,18 @@ def _extend(columns: list[list[Any]], rows: list[tuple[Any, ...]]) -> None:
             column.extend(values)
 
 
+def object_column(values: Sequence[Any]) -> np.ndarray:
+    """An object column of ``values`` (tuples stay elements, never become a dimension)."""
+    size = len(values)
+    if size > _FEW:
+        return np.fromiter(values, dtype=object, count=size)
+    # a request's row or two: item assignment is cheaper than ``fromiter``'s set-up
+    out = np.empty(size, dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
 # ----------------------------------------------------------------------------- rows to columns
 class _Columns:
     """Normalises the transposed raw columns; an error names the first failing record."""
@@ -309,7 +321,7 @@ class _Columns:
 
     def objects(self, values: Sequence[Any]) -> np.ndarray:
         """An object column (tuples stay elements, never become a dimension)."""
-        return np.fromiter(values, dtype=object, count=len(values))
+        return object_column(values)
 
     def distinct(
         self, name: str, fn: Callable[[Any], Any], values: Sequence[Hashable] | None = None
