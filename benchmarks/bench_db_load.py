@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from features.tipdb.engine import make_engine
-from features.tipdb.loader import load_file
-from features.tipdb.migrate import upgrade
-from features.tipdb.normalise import sponsor_key
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.db.engine import make_engine
+from mizugiwa.db.migrate import upgrade
+from mizugiwa.features.tipdb.loader import load_file
+from mizugiwa.features.tipdb.normalise import sponsor_key
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 LOAD_TARGET_S = 30.0
 LOOKUP_P99_TARGET_US = 50.0

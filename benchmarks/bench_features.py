@@ -26,15 +26,15 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from features.indicators import (
+from mizugiwa.features.indicators import (
     ApplicationBatch,
     FeatureContext,
     compute_features,
     compute_rules,
 )
-from features.network import NetworkHistory
-from features.records import VisaApplication
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.features.network import NetworkHistory
+from mizugiwa.features.records import VisaApplication
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 BATCH_TARGET_S = 60.0
 ONLINE_TARGET_MS = 2.0
@@ -46,7 +46,7 @@ def _world(data: Path, applications: int, seed: int) -> None:
         counts = json.loads(manifest.read_text())["counts"]
         if counts["applications"] == applications:
             return
-    from training.synth.world import generate_world
+    from mizugiwa.training.synth.world import generate_world
 
     generate_world(seed, applications, max(applications // 100, 10), data)
 
@@ -69,7 +69,7 @@ def main() -> None:
     snapshot = Snapshot.from_jsonl(data / "tipdb.jsonl")
     index = None
     if args.index:
-        from features.matching.index import WatchlistIndex
+        from mizugiwa.features.matching.index import WatchlistIndex
 
         lines = [orjson.loads(line) for line in (data / "tipdb.jsonl").read_bytes().splitlines()]
         index = WatchlistIndex.build(lines)

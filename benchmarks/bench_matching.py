@@ -35,8 +35,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from features.matching import WatchlistIndex  # noqa: E402
-from features.matching.evaluation import evaluate, read_pairs, sponsor_screening  # noqa: E402
+from mizugiwa.features.matching import WatchlistIndex  # noqa: E402
+from mizugiwa.features.matching.evaluation import evaluate, read_pairs, sponsor_screening  # noqa: E402
 
 DATA = REPO / "benchmarks" / "data"
 TARGETS: dict[str, float] = {"p99_ms": 10.0, "build_s": 60.0, "memory_mb": 2048.0}

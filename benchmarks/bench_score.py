@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from mizugiwa.settings import Settings
-from training.batch_score import score_file
+from mizugiwa.training.batch_score import score_file
 
 TARGET_S = 60.0
 

@@ -304,7 +304,8 @@ def prepare(work: Path, seed: int, applications: int, entries: int, reuse: bool)
     )
     version = str(summary.get("version") or summary.get("model_version"))
     code = (
-        "import sys; from mizugiwa.settings import Settings; from models.registry import set_alias;"
+        "import sys; from mizugiwa.settings import Settings;"
+        " from mizugiwa.models.registry import set_alias;"
         " set_alias('champion', sys.argv[1], settings=Settings())"
     )
     subprocess.run([PYTHON, "-c", code, version], env=env, check=True, cwd=REPO)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from training.synth import generate_world
+from mizugiwa.training.synth import generate_world
 
 TARGET_SECONDS = 120.0
 TARGET_ROWS = 2_000_000

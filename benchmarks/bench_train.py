@@ -17,10 +17,10 @@ import json
 import time
 from pathlib import Path
 
+from mizugiwa.models.promotion import promote
 from mizugiwa.settings import Settings
-from models.promotion import promote
-from training.synth.world import generate_world
-from training.train import train
+from mizugiwa.training.synth.world import generate_world
+from mizugiwa.training.train import train
 
 TIME_TARGET_S = 300.0
 ORACLE_RATIO = 0.9

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from mizugiwa.models.registry import CHAMPION, client, get_version, set_alias, version_for_alias
 from mizugiwa.settings import Settings, get_settings
-from models.registry import CHAMPION, client, get_version, set_alias, version_for_alias
 
 if TYPE_CHECKING:
     from mlflow.entities import Run

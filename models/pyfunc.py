@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from mlflow.pyfunc import PythonModel
 
-from features.records import CONCERNS, BorderEntry, VisaApplication
+from mizugiwa.features.records import CONCERNS, BorderEntry, VisaApplication
 
 OUTPUT_COLUMNS = (
     "case_id",
@@ -62,6 +62,30 @@ SPECIMEN_APPLICATION: dict[str, Any] = {
     },
     "travel": {"ticket_paid_by": "sponsor", "return_ticket": False, "intended_stay_days": 365},
 }
+
+
+# What a served model needs: the package root (settings, logging) and the serving layers. Never
+# ``training`` (the synthetic world, fitting code) nor ``service`` (the HTTP app).
+SERVING_PACKAGES = ("features", "models")
+_ROOT_MODULES = ("__init__.py", "settings.py", "logging.py")
+
+
+def stage_serving_code(into: Path) -> Path:
+    """Copy the code a served model imports into ``into/mizugiwa`` and return that folder, for
+    MLflow's ``code_paths``: the ``mizugiwa`` package with only :data:`SERVING_PACKAGES`."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent / "mizugiwa"
+    target = into / "mizugiwa"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in _ROOT_MODULES:
+        shutil.copy2(root / name, target / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in SERVING_PACKAGES:
+        shutil.copytree((root / name).resolve(), target / name, ignore=ignore)
+    return target
 
 
 def input_example() -> Any:
@@ -124,8 +148,8 @@ class MizugiwaModel(PythonModel):
 
     def load_context(self, context: Any) -> None:
         """Unpickle the scorer (refusing other features) and build the lookup context."""
-        from features.indicators import FeatureContext
-        from features.tipdb.snapshot import Snapshot
+        from mizugiwa.features.indicators import FeatureContext
+        from mizugiwa.features.tipdb.snapshot import Snapshot
 
         with Path(context.artifacts["scorer"]).open("rb") as handle:
             self.scorer = pickle.load(handle)
@@ -138,7 +162,7 @@ class MizugiwaModel(PythonModel):
         )
         index = None
         if lines:
-            from features.matching import WatchlistIndex
+            from mizugiwa.features.matching import WatchlistIndex
 
             index = WatchlistIndex.build(lines)
         self.ctx = FeatureContext(snapshot=Snapshot.from_entities(lines), index=index)

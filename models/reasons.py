@@ -24,7 +24,7 @@ PROTECTION_CODES: list[dict[str, Any]] = [
 def catalogue() -> list[dict[str, Any]]:
     """Every reason and rule code once, sorted by code: ``code``, ``kind`` (indicator, rule,
     protection), ``concern``, ``text_en``, ``text_ja``, ``applies_to``, ``features``, ``doc``."""
-    from features.indicators import ENTRY_FEATURES, FEATURES, RULES
+    from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, RULES
 
     entries: dict[str, dict[str, Any]] = {}
     for kind, indicators in (("application", FEATURES), ("entry", ENTRY_FEATURES)):

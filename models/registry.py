@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from mlflow import MlflowClient
     from mlflow.entities.model_registry import ModelVersion
 
-    from models.scorer import Scorer
+    from mizugiwa.models.scorer import Scorer
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
@@ -153,7 +153,7 @@ def alias_version(alias: str = CHAMPION, *, settings: Settings | None = None) ->
 def _download_scorer(version: ModelVersion, settings: Settings) -> Scorer:
     import mlflow
 
-    from models.scorer import Scorer
+    from mizugiwa.models.scorer import Scorer
 
     uri = f"models:/{settings.registered_model_name}/{version.version}"
     previous = mlflow.get_registry_uri()

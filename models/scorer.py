@@ -26,14 +26,28 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from features.records import CONCERNS, BorderEntry, Concern, VisaApplication
-from models.contract import CaseKind, ModelInfo, Score
-from training.evaluation import UNSEEN_POST, refer_at_capacity, thresholds_for_capacity
+from mizugiwa.features.contract import CaseKind, ModelInfo, Score
+from mizugiwa.features.indicators import (
+    ENTRY_FEATURES,
+    FEATURES,
+    ApplicationBatch,
+    EntryBatch,
+    FeatureContext,
+    FeatureMatrix,
+    RuleMatrix,
+    compute_entry_features,
+    compute_features,
+    compute_rules,
+    explain,
+    protection_guidance,
+    rule_hits,
+)
+from mizugiwa.features.records import CONCERNS, BorderEntry, Concern, VisaApplication
+from mizugiwa.models.capacity import UNSEEN_POST, refer_at_capacity, thresholds_for_capacity
 
 if TYPE_CHECKING:
     import lightgbm
 
-    from features.indicators import FeatureContext, FeatureMatrix, RuleMatrix
     from mizugiwa.settings import Settings
 
 DEFAULT_CAPACITY = 0.03
@@ -184,8 +198,6 @@ class _GuidanceCache:
     """
 
     def __init__(self, batch: Any, fm: FeatureMatrix, compute: Any) -> None:
-        from features.indicators import FEATURES, ApplicationBatch
-
         self.batch, self.fm, self.compute = batch, fm, compute
         self.cache: dict[Any, dict[str, Any]] = {}
         self.keys: list[Any] | None = None
@@ -282,8 +294,6 @@ class Scorer:
 
     def check_features(self) -> None:
         """Raise :class:`FeatureMismatchError` if the code's indicators differ from training's."""
-        from features.indicators import ENTRY_FEATURES, FEATURES
-
         self.features.check(FeatureSpec.of(FEATURES), "application")
         self.entry_features.check(FeatureSpec.of(ENTRY_FEATURES), "entry")
 
@@ -346,8 +356,6 @@ class Scorer:
         self, batch: Any, ctx: FeatureContext
     ) -> tuple[ScoredBatch, FeatureMatrix, RuleMatrix]:
         """Vectorised scores of an :class:`~features.indicators.ApplicationBatch`."""
-        from features.indicators import compute_features, compute_rules
-
         fm = compute_features(batch, ctx)
         rm = compute_rules(batch, ctx)
         probs = self.predict_proba(fm)
@@ -365,8 +373,6 @@ class Scorer:
         applications already scored by this scorer in this context; see
         :meth:`_linked_probabilities`.
         """
-        from features.indicators import compute_entry_features, compute_rules
-
         linked = self._linked_probabilities(batch, ctx, linked_cache)
         efm = compute_entry_features(batch, ctx)
         rm = compute_rules(batch, ctx)
@@ -386,8 +392,6 @@ class Scorer:
         scorer and the context's database views stay the same; when every linked application
         is in it, no application feature is computed.
         """
-        from features.indicators import compute_features
-
         n = len(batch)
         out = {c: np.zeros(n, dtype=np.float64) for c in CONCERNS}
         apps = batch.applications
@@ -417,8 +421,6 @@ class Scorer:
         cached = self._reason_weights.get(kind)
         if cached is not None:
             return cached
-        from features.indicators import ENTRY_FEATURES, FEATURES
-
         if kind == "entry":
             models = {Concern.IMPERSONATION: self.entry_model} if self.entry_model else {}
             indicators: Sequence[Any] = ENTRY_FEATURES
@@ -445,8 +447,6 @@ class Scorer:
         """JSON-ready rows of the :class:`Score` schema (fast path for batch scoring);
         reasons only for referred cases. ``scored`` may be a slice of the batch starting at
         row ``offset`` of ``batch``, ``fm`` and ``rm``."""
-        from features.indicators import explain, protection_guidance, rule_hits
-
         weights = self.reason_weights(scored.kind)
         refer = scored.refer
         info = self.info.model_dump(mode="json")
@@ -539,8 +539,6 @@ class Scorer:
         self, records: Sequence[VisaApplication], ctx: FeatureContext
     ) -> list[dict[str, Any]]:
         """As :meth:`score_applications`, as JSON-ready rows of the :class:`Score` schema."""
-        from features.indicators import ApplicationBatch
-
         if not records:
             return []
         batch = ApplicationBatch.from_records(records)
@@ -572,8 +570,6 @@ class Scorer:
     ) -> list[dict[str, Any]]:
         """As :meth:`score_entries`, as JSON-ready rows of the :class:`Score` schema (for a
         caller that serialises them directly rather than validating them again)."""
-        from features.indicators import EntryBatch
-
         if not entries:
             return []
         batch = EntryBatch.from_records(entries, applications)

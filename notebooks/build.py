@@ -33,8 +33,8 @@ import pandas as pd
 from IPython.display import Image, display
 
 from mizugiwa.settings import Settings
-from training.fit import BoosterParams
-from training.synth import generate_world
+from mizugiwa.training.fit import BoosterParams
+from mizugiwa.training.synth import generate_world
 
 SEED = 7
 # Big enough that every concern has a handful of confirmed cases in the training months.
@@ -69,10 +69,10 @@ print(f"world: {WORLD}\\nMLflow: {settings.mlflow_tracking_uri}")
 """
 
 CHALLENGER = """
-from models.registry import CHALLENGER, load_version, version_for_alias
-from training.datasets import DataFiles, dataset_digest
-from training.train import train
-from training.world import load_world
+from mizugiwa.models.registry import CHALLENGER, load_version, version_for_alias
+from mizugiwa.training.datasets import DataFiles, dataset_digest
+from mizugiwa.training.train import train
+from mizugiwa.training.world import load_world
 
 files = DataFiles.find(WORLD)
 digest = dataset_digest(files.training_files())
@@ -138,7 +138,7 @@ NOTEBOOKS["01_world_and_data_quality"] = [
         import orjson
         from pydantic import ValidationError
 
-        from features.records import VisaApplication
+        from mizugiwa.features.records import VisaApplication
 
         rows, invalid = [], []
         with (WORLD / "applications.jsonl").open("rb") as handle:
@@ -242,8 +242,8 @@ NOTEBOOKS["01_world_and_data_quality"] = [
     ),
     code(
         """
-        from features.records import CONCERNS
-        from training.datasets import align_labels, read_outcomes
+        from mizugiwa.features.records import CONCERNS
+        from mizugiwa.training.datasets import align_labels, read_outcomes
 
         outcomes = read_outcomes(WORLD / "outcomes.jsonl")
         ids = flat["application_id"].to_numpy(dtype=object)
@@ -330,7 +330,7 @@ NOTEBOOKS["01_world_and_data_quality"] = [
     ),
     code(
         """
-        from training.datasets import read_truth
+        from mizugiwa.training.datasets import read_truth
 
         truth_file = WORLD / "truth.jsonl"
         truth = read_truth(truth_file, ids) if truth_file.is_file() else None
@@ -416,7 +416,7 @@ NOTEBOOKS["02_train_and_compare"] = [
         """
         import time
 
-        from training.train import train
+        from mizugiwa.training.train import train
 
         started = time.perf_counter()
         result = train(WORLD, seed=SEED, settings=settings, params=NOTEBOOK_PARAMS,
@@ -458,12 +458,12 @@ NOTEBOOKS["02_train_and_compare"] = [
     ),
     code(
         """
-        from features.records import CONCERNS
-        from training.datasets import DataFiles
-        from training.fit import logistic_proba
-        from training.split import time_split
-        from training.train import evaluate_scores, fit_models
-        from training.world import load_world
+        from mizugiwa.features.records import CONCERNS
+        from mizugiwa.training.datasets import DataFiles
+        from mizugiwa.training.fit import logistic_proba
+        from mizugiwa.training.split import time_split
+        from mizugiwa.training.train import evaluate_scores, fit_models
+        from mizugiwa.training.world import load_world
 
         world = load_world(DataFiles.find(WORLD))
         apps = world.applications
@@ -502,8 +502,8 @@ NOTEBOOKS["02_train_and_compare"] = [
     ),
     code(
         """
-        from training import plots
-        from training.evaluation import calibration_table, evaluate_at_capacity
+        from mizugiwa.training import plots
+        from mizugiwa.training.evaluation import calibration_table, evaluate_at_capacity
 
         test = split.test
         if apps.truth is not None:
@@ -612,8 +612,8 @@ NOTEBOOKS["03_fairness_audit"] = [
         import mlflow
         from IPython.display import Markdown
 
-        from training.fairness import FairnessReport
-        from training.plots import fairness_plot
+        from mizugiwa.training.fairness import FairnessReport
+        from mizugiwa.training.plots import fairness_plot
 
         local = mlflow.artifacts.download_artifacts(
             run_id=version.run_id, artifact_path="report/fairness_report.json",
@@ -634,8 +634,8 @@ NOTEBOOKS["03_fairness_audit"] = [
     ),
     code(
         """
-        from models.promotion import fairness_gate, not_worse_gate
-        from models.registry import CHAMPION, client
+        from mizugiwa.models.promotion import fairness_gate, not_worse_gate
+        from mizugiwa.models.registry import CHAMPION, client
 
         runs = client(settings)
         candidate = runs.get_run(version.run_id)
@@ -704,8 +704,8 @@ NOTEBOOKS["03_fairness_audit"] = [
     ),
     code(
         """
-        from training.evaluation import refer_at_capacity
-        from training.split import time_split
+        from mizugiwa.training.evaluation import refer_at_capacity
+        from mizugiwa.training.split import time_split
 
         split = time_split(apps.when)
         test = split.test
@@ -782,8 +782,8 @@ NOTEBOOKS["04_capacity_and_thresholds"] = [
     code(CHALLENGER),
     code(
         """
-        from training.evaluation import recall_by_capacity, thresholds_for_capacity
-        from training.split import time_split
+        from mizugiwa.training.evaluation import recall_by_capacity, thresholds_for_capacity
+        from mizugiwa.training.split import time_split
 
         split = time_split(apps.when)
         test = split.test
@@ -972,9 +972,9 @@ NOTEBOOKS["05_drift_and_retraining"] = [
     code(CHALLENGER),
     code(
         """
-        from service.console.psi import SHIFTED_ABOVE, psi_table
-        from training.evaluation import refer_at_capacity
-        from training.split import time_split
+        from mizugiwa.service.console.psi import SHIFTED_ABOVE, psi_table
+        from mizugiwa.training.evaluation import refer_at_capacity
+        from mizugiwa.training.split import time_split
 
         split = time_split(apps.when)
         quarter = pd.PeriodIndex(pd.to_datetime(apps.when), freq="Q").astype(str).to_numpy()
@@ -1056,7 +1056,7 @@ NOTEBOOKS["05_drift_and_retraining"] = [
     ),
     code(
         """
-        from training.evaluation import evaluate_at_capacity
+        from mizugiwa.training.evaluation import evaluate_at_capacity
 
         half = pd.PeriodIndex(pd.to_datetime(apps.when), freq="Q").map(
             lambda p: f"{p.year}H{1 + (p.quarter > 2)}").to_numpy()

@@ -31,7 +31,7 @@ VERSION=$(tail -n 1 var/train-summary.log | "$BIN/python" -c 'import json,sys; p
 
 step "promotion of version $VERSION to champion"
 if ! "$MZ" promote --version "$VERSION"; then
-  if [ -n "$("$BIN/python" -c 'from models.registry import alias_version; print(alias_version("champion") or "")')" ]; then
+  if [ -n "$("$BIN/python" -c 'from mizugiwa.models.registry import alias_version; print(alias_version("champion") or "")')" ]; then
     echo "The gates refused version $VERSION; the current champion keeps serving."
   else
     echo "The gates refused version $VERSION and there is no champion yet."

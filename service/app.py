@@ -19,13 +19,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from mizugiwa.service.audit import Decision, input_digest
+from mizugiwa.service.console import install_console
+from mizugiwa.service.errors import ServiceError
+from mizugiwa.service.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from mizugiwa.service.routers import meta, outcomes, referrals, scoring, watchlist
+from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings, get_settings
-from service.audit import Decision, input_digest
-from service.console import install_console
-from service.errors import ServiceError
-from service.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from service.routers import meta, outcomes, referrals, scoring, watchlist
-from service.runtime import ServiceRuntime
 
 log = structlog.get_logger("mizugiwa.service")
 LOGGED_REJECTIONS = frozenset({403, 404, 409, 422})

@@ -21,9 +21,9 @@ import orjson
 from sqlalchemy import Connection, Engine, Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from features.tipdb.engine import session_scope
-from service.driver_sql import DriverStatement, DriverTransaction, driver_transaction
-from service.tables import DecisionLogEntry
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction, driver_transaction
+from mizugiwa.service.tables import DecisionLogEntry
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 0x6D7A67  # "mzg": one lock id for the chain on PostgreSQL

@@ -17,9 +17,9 @@ from enum import StrEnum
 
 from sqlalchemy import Engine, select
 
-from features.tipdb.engine import session_scope
-from service.errors import AuthenticationError, InvalidRequestError, NotFoundError
-from service.tables import User
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.errors import AuthenticationError, InvalidRequestError, NotFoundError
+from mizugiwa.service.tables import User
 
 TOKEN_PREFIX = "mzg_"
 

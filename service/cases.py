@@ -26,16 +26,16 @@ from sqlalchemy import Connection, Engine, Table, bindparam, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
-from features.tipdb.engine import session_scope
-from models.contract import Score
-from service.driver_sql import DriverStatement, DriverTransaction
-from service.errors import (
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.contract import Score
+from mizugiwa.features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
+from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction
+from mizugiwa.service.errors import (
     ConflictError,
     InvalidRequestError,
     PermissionDeniedError,
 )
-from service.tables import InterviewOutcome, StoredCase
+from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
 ENTITY_SOURCE = "mizugiwa_interview"
 _CASE_TYPE: dict[OutcomeKind, str] = {
@@ -210,7 +210,7 @@ def recent_applications(session: Session, limit: int) -> list[dict[str, Any]]:
 
 def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:
     """Append every stored application to a network history; returns how many."""
-    from features.indicators.batch import ApplicationBatch
+    from mizugiwa.features.indicators.batch import ApplicationBatch
 
     count = 0
     pending: list[dict[str, Any]] = []
@@ -431,7 +431,7 @@ def shared_case_lines(
 
 def write_shared_case(session: Session, lines: list[dict[str, Any]]) -> None:
     """Load entity lines through the trafficking-database loader, in the caller's transaction."""
-    from features.tipdb.loader import load_file
+    from mizugiwa.features.tipdb.loader import load_file
 
     with tempfile.TemporaryDirectory(prefix="mizugiwa-case-") as tmp:
         path = Path(tmp) / "interview-outcome.jsonl"
@@ -451,7 +451,7 @@ def record_outcome(
     case row and the id of the shared case (``None`` when nothing was confirmed)."""
     row = session.scalar(select(StoredCase).where(StoredCase.case_id == outcome.case_id))
     if row is None:
-        from service.errors import NotFoundError
+        from mizugiwa.service.errors import NotFoundError
 
         raise NotFoundError(f"case_id {outcome.case_id!r}: no scored case with this id")
     if only_post is not None and row.post_code != only_post:

@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from service.audit import input_digest
-from service.auth import ALL_ROLES, Principal, Role
-from service.errors import PermissionDeniedError
-from service.runtime import ServiceRuntime
+from mizugiwa.service.audit import input_digest
+from mizugiwa.service.auth import ALL_ROLES, Principal, Role
+from mizugiwa.service.errors import PermissionDeniedError
+from mizugiwa.service.runtime import ServiceRuntime
 
 
 async def get_runtime(request: Request) -> ServiceRuntime:

@@ -24,17 +24,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import structlog
 from sqlalchemy import Engine
 
-from features.records import VisaApplication
-from features.tipdb.engine import make_engine
+from mizugiwa.db.engine import make_engine
+from mizugiwa.features.records import VisaApplication
+from mizugiwa.service.audit import DecisionLog
+from mizugiwa.service.auth import TokenAuthenticator
+from mizugiwa.service.breaker import DatabaseBreaker
+from mizugiwa.service.metrics import Metrics
+from mizugiwa.service.scoring_cache import ApplicationCache, LinkedProbabilities
 from mizugiwa.settings import Settings
-from service.audit import DecisionLog
-from service.auth import TokenAuthenticator
-from service.breaker import DatabaseBreaker
-from service.metrics import Metrics
-from service.scoring_cache import ApplicationCache, LinkedProbabilities
 
 if TYPE_CHECKING:
-    from models.scorer import Scorer
+    from mizugiwa.models.scorer import Scorer
 
 log = structlog.get_logger("mizugiwa.service.runtime")
 
@@ -104,11 +104,11 @@ class ServiceRuntime:
         except Exception as exc:  # database unreachable or not migrated: serve degraded
             self.startup_problems.append(f"trafficking database not loaded: {_brief(exc)}")
             log.warning("database views not loaded", error=_brief(exc))
-        from features.network import NetworkHistory
+        from mizugiwa.features.network import NetworkHistory
 
         self.history = NetworkHistory()
         try:
-            from service.cases import replay_history
+            from mizugiwa.service.cases import replay_history
 
             replay_history(self.engine, self.history)
         except Exception as exc:
@@ -125,9 +125,9 @@ class ServiceRuntime:
         (one vectorised batch), as a long-running service has them from scoring them: a border
         entry naming one then costs neither a database read nor application features.
         Returns how many were loaded."""
-        from features.indicators import ApplicationBatch, compute_features
-        from features.tipdb.engine import session_scope
-        from service.cases import recent_applications
+        from mizugiwa.db.engine import session_scope
+        from mizugiwa.features.indicators import ApplicationBatch, compute_features
+        from mizugiwa.service.cases import recent_applications
 
         model = self.model
         if model is None or limit <= 0:
@@ -155,7 +155,7 @@ class ServiceRuntime:
 
     def load_champion(self) -> LoadedModel | None:
         """Load the alias from the registry (caching it), else from the cache; swap it in."""
-        from models.registry import load_scorer
+        from mizugiwa.models.registry import load_scorer
 
         try:
             scorer = load_scorer(self.alias, settings=self.settings)
@@ -178,7 +178,7 @@ class ServiceRuntime:
 
     def reload_if_moved(self) -> bool:
         """Reload when the alias points at another version; True when a new model is in."""
-        from models.registry import alias_version
+        from mizugiwa.models.registry import alias_version
 
         with self._reload_lock:
             try:
@@ -231,7 +231,7 @@ class ServiceRuntime:
             log.warning("champion not cached", error=_brief(exc))
 
     def _read_cache(self) -> Scorer | None:
-        from models.scorer import Scorer
+        from mizugiwa.models.scorer import Scorer
 
         path = self._cache_path()
         if not path.exists():
@@ -248,8 +248,8 @@ class ServiceRuntime:
 
     def refresh_views(self) -> DatabaseViews:
         """Re-read the snapshot and the watchlist index from the database and swap them in."""
-        from features.matching import WatchlistIndex
-        from features.tipdb.snapshot import Snapshot
+        from mizugiwa.features.matching import WatchlistIndex
+        from mizugiwa.features.tipdb.snapshot import Snapshot
 
         with self._views_lock:
             snapshot = Snapshot.from_database(self.engine)
@@ -263,8 +263,8 @@ class ServiceRuntime:
         One context lives as long as its database views, so its cache of fuzzy name matches
         serves every request; it is dropped when it grows past a bound or the views change.
         """
-        from features.indicators.context import FeatureContext
-        from features.tipdb.snapshot import Snapshot
+        from mizugiwa.features.indicators.context import FeatureContext
+        from mizugiwa.features.tipdb.snapshot import Snapshot
 
         views = self.views
         missing: list[str] = []
@@ -289,7 +289,7 @@ class ServiceRuntime:
     def remember_application(self, application: VisaApplication) -> None:
         """Keep a scored application for entries that refer to it, and add it to the network
         history so the next applications' cross-post indicators see it."""
-        from features.indicators.batch import ApplicationBatch
+        from mizugiwa.features.indicators.batch import ApplicationBatch
 
         self.applications.put(application)
         if self.history is not None:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.contract import ModelInfo, Score
+from mizugiwa.features.contract import ModelInfo, Score
 
 
 class ScoreResponse(Score):

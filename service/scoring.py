@@ -15,14 +15,14 @@ from typing import Any
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 
-from features.records import BorderEntry, Concern, Outcome, VisaApplication
-from service.audit import Decision
-from service.auth import Principal, Role
-from service.cases import find_application, record_outcome, store_scored_driver
-from service.driver_sql import DriverTransaction
-from service.errors import NotReadyError, PermissionDeniedError
-from service.runtime import LoadedModel, ServiceRuntime
-from service.schemas import OutcomeResponse, ScoreResponse
+from mizugiwa.features.records import BorderEntry, Concern, Outcome, VisaApplication
+from mizugiwa.service.audit import Decision
+from mizugiwa.service.auth import Principal, Role
+from mizugiwa.service.cases import find_application, record_outcome, store_scored_driver
+from mizugiwa.service.driver_sql import DriverTransaction
+from mizugiwa.service.errors import NotReadyError, PermissionDeniedError
+from mizugiwa.service.runtime import LoadedModel, ServiceRuntime
+from mizugiwa.service.schemas import OutcomeResponse, ScoreResponse
 
 log = structlog.get_logger("mizugiwa.service.scoring")
 APPLICATION_ENDPOINT = "POST /v1/visa-applications/score"

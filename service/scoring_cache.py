@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
 from typing import Generic, TypeVar
 
-from features.records import Concern, VisaApplication
+from mizugiwa.features.records import Concern, VisaApplication
 
 _V = TypeVar("_V")
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from features.tipdb.tables import Base
+from mizugiwa.db.base import Base
 
 ROLES: tuple[str, ...] = ("consular_officer", "border_inspector", "analyst", "auditor", "admin")
 REFERRAL_STATUSES: tuple[str, ...] = ("pending", "interviewed")

@@ -90,7 +90,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def migrated_db_url(db_url: str) -> str:
     """``db_url`` upgraded to the latest schema."""
-    from features.tipdb.migrate import upgrade
+    from mizugiwa.db.migrate import upgrade
 
     upgrade(db_url)
     return db_url

@@ -66,8 +66,8 @@ def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
 
 def _application_batch(path: Path) -> Any:
     """Applications read straight into columns: one pass, no list of dicts in between."""
-    from features.indicators import ApplicationBatch
-    from features.indicators.reading import application_columns, raw_columns
+    from mizugiwa.features.indicators import ApplicationBatch
+    from mizugiwa.features.indicators.reading import application_columns, raw_columns
 
     where = [0]
 
@@ -85,9 +85,9 @@ def _application_batch(path: Path) -> Any:
 
 
 def _context(tipdb: Path | None, settings: Settings) -> Any:
-    from features.indicators import FeatureContext
-    from features.matching import WatchlistIndex
-    from features.tipdb.snapshot import Snapshot
+    from mizugiwa.features.indicators import FeatureContext
+    from mizugiwa.features.matching import WatchlistIndex
+    from mizugiwa.features.tipdb.snapshot import Snapshot
 
     if tipdb is not None:
         lines = _rows(tipdb)
@@ -135,10 +135,10 @@ def score_file(
     settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Score the applications or entries of ``path`` into ``out`` (one Score JSON per line)."""
-    from features.indicators import BatchError, EntryBatch
-    from features.network import NetworkHistory
-    from models.registry import RegistryError, load_scorer
-    from models.scorer import FeatureMismatchError
+    from mizugiwa.features.indicators import BatchError, EntryBatch
+    from mizugiwa.features.network import NetworkHistory
+    from mizugiwa.models.registry import RegistryError, load_scorer
+    from mizugiwa.models.scorer import FeatureMismatchError
 
     s = settings if settings is not None else get_settings()
     kind = "entry" if "entry_id" in _first_row(path) else "application"

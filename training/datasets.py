@@ -22,7 +22,7 @@ import numpy as np
 import orjson
 from pydantic import ValidationError
 
-from features.records import CONCERNS, Concern, Outcome, ReferralSource
+from mizugiwa.features.records import CONCERNS, Concern, Outcome, ReferralSource
 
 APPLICATIONS = "applications.jsonl"
 ENTRIES = "entries.jsonl"

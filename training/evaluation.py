@@ -18,203 +18,33 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from sklearn.metrics import average_precision_score
 
-UNSEEN_POST = "*"
-DEFAULT_CAPACITY = 0.03
-# floor(capacity * n) must not lose a case to rounding (0.07 * 100 = 7.000000000000001).
-_ROUNDING_SLACK = 1e-9
+from mizugiwa.models.capacity import (  # re-exported: evaluation cuts scores the same way
+    DEFAULT_CAPACITY,
+    UNSEEN_POST,
+    PostIndex,
+    _checked,
+    _labels,
+    _refer,
+    _same_length,
+    _scores,
+    _ScoresByPost,
+    _weights,
+    refer_at_capacity,
+    thresholds_for_capacity,
+)
 
-
-def _vector(name: str, values: Any, *, dtype: Any = None) -> np.ndarray:
-    array = np.asarray(values) if dtype is None else np.asarray(values, dtype=dtype)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    return array
-
-
-def _scores(name: str, values: Any) -> np.ndarray:
-    try:
-        array = _vector(name, values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numbers: {exc}") from exc
-    if not np.isfinite(array).all():
-        bad = int(np.flatnonzero(~np.isfinite(array))[0])
-        raise ValueError(f"{name}[{bad}] is {array[bad]!r}; every score must be finite")
-    return array
-
-
-def _labels(name: str, values: Any) -> np.ndarray:
-    array = _vector(name, values)
-    if array.dtype == np.bool_:
-        return array
-    if array.dtype.kind in "iuf":
-        valid = (array == 0) | (array == 1)
-        if not valid.all():
-            bad = int(np.flatnonzero(~valid)[0])
-            raise ValueError(f"{name}[{bad}] is {array[bad]!r}; labels must be 0/1 or booleans")
-        return array.astype(bool)
-    raise ValueError(f"{name} must be booleans or 0/1, got dtype {array.dtype}")
-
-
-def _weights(values: Any, size: int) -> np.ndarray:
-    if values is None:
-        return np.ones(size)
-    array = _scores("weights", values)
-    if array.size != size:
-        raise ValueError(f"weights has {array.size} values, expected {size}")
-    if (array < 0).any():
-        bad = int(np.flatnonzero(array < 0)[0])
-        raise ValueError(f"weights[{bad}] is {array[bad]!r}; weights must be >= 0")
-    return array
-
-
-def _same_length(**arrays: np.ndarray) -> int:
-    sizes = {name: array.size for name, array in arrays.items()}
-    if len(set(sizes.values())) > 1:
-        detail = ", ".join(f"{name}={size}" for name, size in sizes.items())
-        raise ValueError(f"arrays differ in length: {detail}")
-    return next(iter(sizes.values()))
-
-
-def _capacity(name: str, value: float) -> float:
-    capacity = float(value)
-    if not 0.0 < capacity <= 1.0:
-        raise ValueError(f"{name} is {value!r}; a capacity is a share in (0, 1]")
-    return capacity
-
-
-def _threshold_for_share(sorted_scores: np.ndarray, capacity: float) -> float:
-    """Lowest threshold whose referrals (score >= threshold) are at most ``capacity`` of cases.
-
-    ``sorted_scores`` is ascending. Ties are never split: when the case at the capacity's edge
-    ties with the next one, the threshold rises above both, so the post refers fewer rather than
-    more than it can interview.
-    """
-    n = sorted_scores.size
-    allowed = math.floor(capacity * n + _ROUNDING_SLACK)
-    if allowed >= n:
-        return float(sorted_scores[0])
-    pivot = sorted_scores[n - allowed - 1]  # the highest-scoring case that must stay unreferred
-    above = int(np.searchsorted(sorted_scores, pivot, side="right"))
-    if above < n:
-        return float(sorted_scores[above])
-    # Nothing fits (a small post, or ties at the top): above every score seen.
-    return float(np.nextafter(pivot, np.inf))
-
-
-@dataclass(frozen=True)
-class PostIndex:
-    """Post codes factorised once: the distinct codes and each case's position among them.
-
-    Finding the distinct codes of a million strings costs most of a threshold computation; build
-    the index once with :meth:`of` and pass it wherever ``posts`` is accepted.
-    """
-
-    codes: tuple[str, ...]
-    inverse: np.ndarray
-
-    @classmethod
-    def of(cls, posts: np.ndarray | PostIndex) -> PostIndex:
-        """The index of ``posts`` (an index is returned as it is)."""
-        if isinstance(posts, PostIndex):
-            return posts
-        array = _vector("posts", posts)
-        codes, inverse = np.unique(array.astype(str), return_inverse=True)
-        # Small integer codes let numpy's stable sort use radix sort when grouping by post.
-        small = np.uint16 if codes.size <= np.iinfo(np.uint16).max else np.intp
-        return cls(tuple(codes.tolist()), inverse.astype(small))
-
-    def __len__(self) -> int:
-        return int(self.inverse.size)
-
-
-@dataclass(frozen=True)
-class _ScoresByPost:
-    """Scores sorted ascending within each post, for cutting at any capacity."""
-
-    index: PostIndex
-    grouped: np.ndarray  # scores sorted by (post, score)
-    bounds: np.ndarray  # post i's scores are grouped[bounds[i]:bounds[i + 1]]
-    everyone: np.ndarray  # all scores, ascending
-
-    @classmethod
-    def of(cls, scores: np.ndarray, index: PostIndex) -> _ScoresByPost:
-        by_score = np.argsort(scores, kind="stable")
-        by_post = np.argsort(index.inverse[by_score], kind="stable")
-        order = by_score[by_post]
-        bounds = np.searchsorted(index.inverse[order], np.arange(len(index.codes) + 1))
-        return cls(index, scores[order], bounds, scores[by_score])
-
-    def thresholds(self, capacity: float | Mapping[str, float], default: float) -> dict[str, float]:
-        default_share = _capacity("default", default)
-        if isinstance(capacity, Mapping):
-            shares = {str(p): _capacity(f"capacity[{p!r}]", c) for p, c in capacity.items()}
-        else:
-            shares = {}
-            default_share = _capacity("capacity", capacity)
-        thresholds = {
-            code: _threshold_for_share(
-                self.grouped[self.bounds[i] : self.bounds[i + 1]],
-                shares.get(code, default_share),
-            )
-            for i, code in enumerate(self.index.codes)
-        }
-        thresholds[UNSEEN_POST] = _threshold_for_share(self.everyone, default_share)
-        return thresholds
-
-
-def _checked(scores: Any, posts: np.ndarray | PostIndex) -> tuple[np.ndarray, PostIndex]:
-    score_array = _scores("scores", scores)
-    index = PostIndex.of(posts)
-    _same_length(scores=score_array, posts=index.inverse)
-    return score_array, index
-
-
-def thresholds_for_capacity(
-    scores: np.ndarray,
-    posts: np.ndarray | PostIndex,
-    capacity: float | Mapping[str, float],
-    default: float = DEFAULT_CAPACITY,
-) -> dict[str, float]:
-    """Per post, the score threshold that keeps its referrals within its interview capacity.
-
-    ``capacity`` is one share for every post or a mapping post -> share (posts missing from it
-    use ``default``). For each post the share of its cases with ``score >= threshold`` is at most
-    its capacity, and the threshold is the lowest that achieves it. Key ``"*"`` holds the
-    threshold for posts not seen here: the global quantile at ``default`` (or at ``capacity``
-    when it is one number).
-    """
-    score_array, index = _checked(scores, posts)
-    if score_array.size == 0:
-        raise ValueError("scores is empty: no threshold can be set from no cases")
-    return _ScoresByPost.of(score_array, index).thresholds(capacity, default)
-
-
-def _refer(scores: np.ndarray, index: PostIndex, thresholds: Mapping[str, float]) -> np.ndarray:
-    missing = [code for code in index.codes if code not in thresholds]
-    if missing and UNSEEN_POST not in thresholds:
-        raise ValueError(
-            f"thresholds has no entry for posts {missing[:5]} and no {UNSEEN_POST!r} fallback"
-        )
-    per_code = np.array(
-        [thresholds.get(code, thresholds.get(UNSEEN_POST, np.inf)) for code in index.codes],
-        dtype=np.float64,
-    )
-    refer: np.ndarray = scores >= per_code[index.inverse]
-    return refer
-
-
-def refer_at_capacity(
-    scores: np.ndarray, posts: np.ndarray | PostIndex, thresholds: Mapping[str, float]
-) -> np.ndarray:
-    """Boolean referrals: ``score >= threshold`` of the case's post (``"*"`` for unseen posts)."""
-    score_array, index = _checked(scores, posts)
-    return _refer(score_array, index, thresholds)
+__all__ = [
+    "DEFAULT_CAPACITY",
+    "UNSEEN_POST",
+    "PostIndex",
+    "refer_at_capacity",
+    "thresholds_for_capacity",
+]
 
 
 def recall_by_capacity(

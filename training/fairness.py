@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from training.evaluation import _labels, _same_length, _vector, _weights
+from mizugiwa.models.capacity import _labels, _same_length, _vector, _weights
 
 AGE_BANDS = ("<25", "25-34", "35-44", "45-54", "55+")
 UNKNOWN = "unknown"

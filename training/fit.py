@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from models.scorer import CalibratedModel
+from mizugiwa.models.scorer import CalibratedModel
 
 MIN_POSITIVES = 5
 MIN_CALIBRATION_POSITIVES = 5

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from features.mrz_check import parse_mrz
+from mizugiwa.features.mrz_check import parse_mrz
 
 # Points of the checklist; the names are what an officer's form calls them.
 POINTS: dict[str, float] = {

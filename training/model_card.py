@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined
 
-from training.fairness import FairnessReport
+from mizugiwa.training.fairness import FairnessReport
 
 # Attributes kept for fairness monitoring only; a card for a model that uses one is refused.
 PROTECTED_INPUTS = frozenset(

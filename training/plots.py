@@ -15,14 +15,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from sklearn.metrics import precision_recall_curve
 
-from training.evaluation import (
+from mizugiwa.training.evaluation import (
     PostIndex,
     _labels,
     _same_length,
     _scores,
     recall_by_capacity,
 )
-from training.fairness import FairnessReport
+from mizugiwa.training.fairness import FairnessReport
 
 DEFAULT_CAPACITIES = (0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2)
 _MAX_CURVE_POINTS = 500

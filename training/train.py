@@ -32,11 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import ENTRY_FEATURES, FEATURES, RULES
-from features.records import CONCERNS, Concern
-from mizugiwa.settings import Settings, get_settings
-from models.contract import ModelInfo
-from models.promotion import (
+from mizugiwa.features.contract import ModelInfo
+from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, RULES
+from mizugiwa.features.records import CONCERNS, Concern
+from mizugiwa.models.promotion import (
     CHAMPION_METRIC,
     FAIRNESS_METRIC,
     GATE_METRIC,
@@ -45,13 +44,20 @@ from models.promotion import (
     TAG_FAIRNESS_FAILURES,
     TAG_TEST_PERIOD,
 )
-from models.scorer import CalibratedModel, FeatureMismatchError, FeatureSpec, ReferencePanel, Scorer
-from training.datasets import DataFiles, dataset_digest
-from training.evaluation import evaluate_at_capacity, thresholds_for_capacity
-from training.fairness import FairnessReport, fairness_report
-from training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
-from training.split import TimeSplit, time_split
-from training.world import CaseSet, World, load_world
+from mizugiwa.models.scorer import (
+    CalibratedModel,
+    FeatureMismatchError,
+    FeatureSpec,
+    ReferencePanel,
+    Scorer,
+)
+from mizugiwa.settings import Settings, get_settings
+from mizugiwa.training.datasets import DataFiles, dataset_digest
+from mizugiwa.training.evaluation import evaluate_at_capacity, thresholds_for_capacity
+from mizugiwa.training.fairness import FairnessReport, fairness_report
+from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
+from mizugiwa.training.split import TimeSplit, time_split
+from mizugiwa.training.world import CaseSet, World, load_world
 
 MIN_ENTRY_POSITIVES = 20
 PURPOSE = (
@@ -496,7 +502,7 @@ def audit_fairness(
     s: Settings,
 ) -> FairnessReport:
     """Fairness of the model's referrals at capacity on the test months."""
-    from training.evaluation import refer_at_capacity
+    from mizugiwa.training.evaluation import refer_at_capacity
 
     refer = refer_at_capacity(risk[mask], cases.posts[mask], th)
     groups = {k: v[mask] for k, v in cases.groups.items()}
@@ -531,7 +537,7 @@ def _champion_on(
     s: Settings,
 ) -> tuple[str | None, float | None]:
     """The champion's recall at capacity on these test months (``None`` without a champion)."""
-    from models.registry import CHAMPION, RegistryError, load_scorer
+    from mizugiwa.models.registry import CHAMPION, RegistryError, load_scorer
 
     try:
         champion = load_scorer(CHAMPION, settings=s)
@@ -568,10 +574,10 @@ def _log_run(
     import mlflow.pyfunc
 
     matplotlib.use("Agg")
-    from models import pyfunc
-    from models.registry import SCORER_ARTIFACT, mlflow_session, register
-    from training import plots
-    from training.model_card import render_model_card
+    from mizugiwa.models import pyfunc
+    from mizugiwa.models.registry import SCORER_ARTIFACT, mlflow_session, register
+    from mizugiwa.training import plots
+    from mizugiwa.training.model_card import render_model_card
 
     apps = world.applications
     test = split.test
@@ -678,12 +684,11 @@ def _log_run(
         artifacts = {"scorer": str(scorer_path)}
         if world.files.tipdb is not None:
             artifacts["tipdb"] = str(world.files.tipdb)
-        repo = Path(__file__).resolve().parent.parent
         logged = mlflow.pyfunc.log_model(
             name="model",
             python_model=pyfunc.MizugiwaModel(),
             artifacts=artifacts,
-            code_paths=[str(repo / p) for p in ("features", "models", "training", "mizugiwa")],
+            code_paths=[str(pyfunc.stage_serving_code(out / "code"))],
             signature=pyfunc.signature(),
             input_example=pyfunc.input_example(),
             pip_requirements=_requirements(),
@@ -750,7 +755,7 @@ def _plots(
     """PR curves, recall by capacity, calibration and fairness figures as PNG files."""
     import matplotlib.pyplot as plt
 
-    from training.evaluation import calibration_table
+    from mizugiwa.training.evaluation import calibration_table
 
     if basis == "truth" and cases.truth is not None:
         keep = mask & cases.truth.known

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from features.indicators import (
+from mizugiwa.features.indicators import (
     ApplicationBatch,
     EntryBatch,
     FeatureContext,
@@ -23,8 +23,8 @@ from features.indicators import (
     compute_features,
     compute_rules,
 )
-from features.network import NetworkHistory
-from training.datasets import (
+from mizugiwa.features.network import NetworkHistory
+from mizugiwa.training.datasets import (
     DataFiles,
     DatasetError,
     Labels,
@@ -33,8 +33,8 @@ from training.datasets import (
     read_outcomes,
     read_truth,
 )
-from training.fairness import age_band
-from training.legacy_rules import legacy_entry_scores, legacy_scores
+from mizugiwa.training.fairness import age_band
+from mizugiwa.training.legacy_rules import legacy_entry_scores, legacy_scores
 
 
 @dataclass
@@ -80,11 +80,11 @@ def _read_lines(path: Any) -> list[dict[str, Any]]:
 
 def build_context(files: DataFiles) -> FeatureContext:
     """The trafficking database snapshot and watchlist index from ``tipdb.jsonl`` (if any)."""
-    from features.tipdb.snapshot import Snapshot
+    from mizugiwa.features.tipdb.snapshot import Snapshot
 
     if files.tipdb is None:
         return FeatureContext(snapshot=Snapshot.from_entities([]))
-    from features.matching import WatchlistIndex
+    from mizugiwa.features.matching import WatchlistIndex
 
     lines = _read_lines(files.tipdb)
     return FeatureContext(

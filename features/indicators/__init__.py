@@ -2,7 +2,7 @@
 
 Public API (stable; models, training and the service use only this)::
 
-    from features.indicators import (
+    from mizugiwa.features.indicators import (
         FEATURES, ENTRY_FEATURES, RULES, FeatureContext, ApplicationBatch, EntryBatch,
         compute_features, compute_entry_features, compute_rules, explain, protection_guidance,
     )
@@ -39,18 +39,18 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import lookups
-from features.indicators.batch import ApplicationBatch, BatchError, EntryBatch
-from features.indicators.context import FeatureContext
-from features.indicators.documents import DOCUMENTS
-from features.indicators.entries import ENTRY_FEATURES
-from features.indicators.exploitation import EXPLOITATION
-from features.indicators.network_features import NETWORK
-from features.indicators.registry import Column, FeatureMatrix, Indicator, Rule, RuleMatrix
-from features.indicators.rules import RULES
-from features.indicators.sham_marriage import SHAM_MARRIAGE
-from features.records import Concern
-from models.contract import Guidance, Reason, RuleHit
+from mizugiwa.features.contract import Guidance, Reason, RuleHit
+from mizugiwa.features.indicators import lookups
+from mizugiwa.features.indicators.batch import ApplicationBatch, BatchError, EntryBatch
+from mizugiwa.features.indicators.context import FeatureContext
+from mizugiwa.features.indicators.documents import DOCUMENTS
+from mizugiwa.features.indicators.entries import ENTRY_FEATURES
+from mizugiwa.features.indicators.exploitation import EXPLOITATION
+from mizugiwa.features.indicators.network_features import NETWORK
+from mizugiwa.features.indicators.registry import Column, FeatureMatrix, Indicator, Rule, RuleMatrix
+from mizugiwa.features.indicators.rules import RULES
+from mizugiwa.features.indicators.sham_marriage import SHAM_MARRIAGE
+from mizugiwa.features.records import Concern
 
 FEATURES: list[Indicator[Any]] = [*SHAM_MARRIAGE, *DOCUMENTS, *EXPLOITATION, *NETWORK]
 
@@ -196,7 +196,7 @@ def _person_of(batch: ApplicationBatch | EntryBatch, i: int) -> tuple[tuple[str,
     if isinstance(batch, EntryBatch):
         j = int(batch.application_row[i])
         if j < 0:
-            from features.indicators.entries import entry_mrz
+            from mizugiwa.features.indicators.entries import entry_mrz
 
             sex = str(entry_mrz(batch).sex[i]) or None
             return (), sex

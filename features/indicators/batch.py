@@ -27,18 +27,18 @@ import orjson
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
 
-from features.indicators.reading import (
+from mizugiwa.features.indicators.reading import (
     BatchError,
     application_columns,
     object_column,
     paused_gc,
     raw_columns,
 )
-from features.indicators.reading import mrz_text as _mrz
-from features.indicators.reading import seconds as _seconds
-from features.network import SECONDS_PER_DAY
-from features.records import BorderEntry, VisaApplication
-from features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
+from mizugiwa.features.indicators.reading import mrz_text as _mrz
+from mizugiwa.features.indicators.reading import seconds as _seconds
+from mizugiwa.features.network import SECONDS_PER_DAY
+from mizugiwa.features.records import BorderEntry, VisaApplication
+from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _T = TypeVar("_T")

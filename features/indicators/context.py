@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from features.network import NetworkHistory
+from mizugiwa.features.network import NetworkHistory
 
 if TYPE_CHECKING:
-    from features.tipdb.snapshot import Snapshot
+    from mizugiwa.features.tipdb.snapshot import Snapshot
 
 
 @dataclass

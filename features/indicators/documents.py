@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import lookups
-from features.indicators.batch import ApplicationBatch
-from features.indicators.registry import Column, Indicator, indicator
-from features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
-from features.records import Concern
+from mizugiwa.features.indicators import lookups
+from mizugiwa.features.indicators.batch import ApplicationBatch
+from mizugiwa.features.indicators.registry import Column, Indicator, indicator
+from mizugiwa.features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
+from mizugiwa.features.records import Concern
 
 DOCUMENTS: list[Indicator[Any]] = []
 _ID = Concern.IMPERSONATION

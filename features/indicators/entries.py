@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import lookups
-from features.indicators.batch import EntryBatch
-from features.indicators.registry import Column, Indicator, indicator
-from features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
-from features.records import Concern, DeclaredPurpose, VisaCategory
-from features.tipdb.normalise import document_key
+from mizugiwa.features.indicators import lookups
+from mizugiwa.features.indicators.batch import EntryBatch
+from mizugiwa.features.indicators.registry import Column, Indicator, indicator
+from mizugiwa.features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
+from mizugiwa.features.records import Concern, DeclaredPurpose, VisaCategory
+from mizugiwa.features.tipdb.normalise import document_key
 
 ENTRY_FEATURES: list[Indicator[Any]] = []
 

@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators.registry import Column, Details
-from features.tipdb.entities import SUSPECT_ROLES
-from features.tipdb.normalise import address_key, phone_key, sponsor_keys
-from features.tipdb.snapshot import IntervalIndex, Snapshot, to_day
+from mizugiwa.features.indicators.registry import Column, Details
+from mizugiwa.features.tipdb.entities import SUSPECT_ROLES
+from mizugiwa.features.tipdb.normalise import address_key, phone_key, sponsor_keys
+from mizugiwa.features.tipdb.snapshot import IntervalIndex, Snapshot, to_day
 
 _NO_END = np.iinfo(np.int64).max
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import lookups
-from features.indicators.batch import ApplicationBatch, unless_same
-from features.indicators.registry import Column, Indicator, indicator
-from features.records import Concern
+from mizugiwa.features.indicators import lookups
+from mizugiwa.features.indicators.batch import ApplicationBatch, unless_same
+from mizugiwa.features.indicators.registry import Column, Indicator, indicator
+from mizugiwa.features.records import Concern
 
 NETWORK: list[Indicator[Any]] = []
 

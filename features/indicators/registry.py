@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from features.records import Concern
+from mizugiwa.features.records import Concern
 
 B = TypeVar("B")
 Details = dict[int, dict[str, Any]]

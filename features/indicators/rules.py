@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import lookups
-from features.indicators.documents import application_document_reports, mrz_of
-from features.indicators.entries import entry_document_reports, entry_mrz
-from features.indicators.registry import Column, Details, Rule
-from features.records import Concern
+from mizugiwa.features.indicators import lookups
+from mizugiwa.features.indicators.documents import application_document_reports, mrz_of
+from mizugiwa.features.indicators.entries import entry_document_reports, entry_mrz
+from mizugiwa.features.indicators.registry import Column, Details, Rule
+from mizugiwa.features.records import Concern
 
 _REFUSED_STATUSES = ("lost", "stolen", "forged")
 

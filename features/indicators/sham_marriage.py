@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from features.indicators import lookups
-from features.indicators.batch import ApplicationBatch
-from features.indicators.registry import Column, Indicator, indicator
-from features.records import Concern
+from mizugiwa.features.indicators import lookups
+from mizugiwa.features.indicators.batch import ApplicationBatch
+from mizugiwa.features.indicators.registry import Column, Indicator, indicator
+from mizugiwa.features.records import Concern
 
 SHAM_MARRIAGE: list[Indicator[Any]] = []
 _SM = Concern.SHAM_MARRIAGE

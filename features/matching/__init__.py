@@ -13,10 +13,10 @@ Errors: bad arguments raise ``ValueError`` whose message starts with the argumen
 How scores are made and how to tune thresholds: docs/matching.md.
 """
 
-from features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
-from features.matching.contacts import normalise_address, normalise_phone
-from features.matching.index import WatchlistIndex
-from features.matching.refresh import RefreshingIndex
+from mizugiwa.features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
+from mizugiwa.features.matching.contacts import normalise_address, normalise_phone
+from mizugiwa.features.matching.index import WatchlistIndex
+from mizugiwa.features.matching.refresh import RefreshingIndex
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import phonenumbers
 
-from features.matching.scripts import romanisations, script_of
-from features.matching.tokens import variant_key
+from mizugiwa.features.matching.scripts import romanisations, script_of
+from mizugiwa.features.matching.tokens import variant_key
 
 _CHOME_NATIVE = re.compile(r"(\d+)\s*丁目\s*(\d+)\s*(?:番地?|-)\s*(\d+)\s*号?")
 _CHOME_LATIN = re.compile(

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from features.matching.index import WatchlistIndex
+from mizugiwa.features.matching.index import WatchlistIndex
 
 
 @dataclass

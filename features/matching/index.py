@@ -27,16 +27,16 @@ import numpy.typing as npt
 import orjson
 from rapidfuzz.distance import OSA
 
-from features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
-from features.matching.contacts import (
+from mizugiwa.features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
+from mizugiwa.features.matching.contacts import (
     address_tokens,
     normalise_document_number,
     normalise_phone,
     phone_near_misses,
 )
-from features.matching.names import NameForm, organisation_forms, person_forms
-from features.matching.postings import Postings, PostingsBuilder
-from features.matching.scoring import (
+from mizugiwa.features.matching.names import NameForm, organisation_forms, person_forms
+from mizugiwa.features.matching.postings import Postings, PostingsBuilder
+from mizugiwa.features.matching.scoring import (
     dob_evidence,
     name_features,
     name_match,
@@ -44,7 +44,7 @@ from features.matching.scoring import (
     query_forms,
     score_address,
 )
-from features.matching.tokens import phonetic_key
+from mizugiwa.features.matching.tokens import phonetic_key
 
 MAX_SCORED = 30  # candidates scored per query, most-reached first
 MAX_POSTINGS = 4000  # entities read per blocking key (very common name pairs)
@@ -285,8 +285,8 @@ class WatchlistIndex:
     ) -> WatchlistIndex:
         """Index the trafficking database behind a SQLAlchemy ``engine`` (optionally only
         what was recorded by ``as_of``); ``version`` records the database version."""
-        from features.tipdb.engine import session_scope
-        from features.tipdb.repository import database_version, iter_entities
+        from mizugiwa.db.engine import session_scope
+        from mizugiwa.features.tipdb.repository import database_version, iter_entities
 
         with session_scope(engine) as session:
             version = database_version(session)

@@ -23,8 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from features.matching.scripts import romanisations, script_of
-from features.matching.tokens import Token, make_token, variant_key
+from mizugiwa.features.matching.scripts import romanisations, script_of
+from mizugiwa.features.matching.tokens import Token, make_token, variant_key
 
 _WORD = re.compile(r"[a-z0-9]+\.?")
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")

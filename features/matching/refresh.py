@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from features.matching.candidate import Candidate
-from features.matching.index import WatchlistIndex
+from mizugiwa.features.matching.candidate import Candidate
+from mizugiwa.features.matching.index import WatchlistIndex
 
 #: Returns the database version and, when asked, the entities to index.
 VersionSource = Callable[[], str]
@@ -54,8 +54,8 @@ class RefreshingIndex:
         cls, engine: Any, *, check_seconds: float = 30.0, **kwargs: Any
     ) -> RefreshingIndex:
         """Follow the trafficking database behind a SQLAlchemy ``engine``."""
-        from features.tipdb.engine import session_scope
-        from features.tipdb.repository import database_version, iter_entities
+        from mizugiwa.db.engine import session_scope
+        from mizugiwa.features.tipdb.repository import database_version, iter_entities
 
         def version() -> str:
             with session_scope(engine) as session:

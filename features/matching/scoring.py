@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from features.matching.candidate import Feature
-from features.matching.compare import Alignment, align
-from features.matching.contacts import address_tokens
-from features.matching.names import NameForm, organisation_forms, person_forms
+from mizugiwa.features.matching.candidate import Feature
+from mizugiwa.features.matching.compare import Alignment, align
+from mizugiwa.features.matching.contacts import address_tokens
+from mizugiwa.features.matching.names import NameForm, organisation_forms, person_forms
 
 PARTIAL_NAME_CAP = 0.60
 

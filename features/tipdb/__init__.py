@@ -4,10 +4,10 @@ Exceptions: :class:`LoadError` (a rejected import file, carrying :class:`LineErr
 See ``docs/database.md``.
 """
 
-from features.tipdb.engine import make_engine, make_sessionmaker, session_scope
-from features.tipdb.loader import LineError, LoadError, LoadReport, load_file, load_files
-from features.tipdb.migrate import upgrade
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.db.engine import make_engine, make_sessionmaker, session_scope
+from mizugiwa.db.migrate import upgrade
+from mizugiwa.features.tipdb.loader import LineError, LoadError, LoadReport, load_file, load_files
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 __all__ = [
     "LineError",

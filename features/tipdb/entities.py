@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from features.records import ICAO_EXTRA_CODES
+from mizugiwa.features.records import ICAO_EXTRA_CODES
 
 _ISO3 = frozenset(c.alpha_3 for c in pycountry.countries)
 # ICAO 9303 writes Germany as "D" in machine-readable zones; agencies copy it from there.

@@ -30,9 +30,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from features.tipdb import tables as t
-from features.tipdb.engine import session_scope
-from features.tipdb.entities import (
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.tipdb import tables as t
+from mizugiwa.features.tipdb.entities import (
     Address,
     Case,
     EntityBase,
@@ -44,7 +44,7 @@ from features.tipdb.entities import (
     TravelDocument,
     parse_entity,
 )
-from features.tipdb.normalise import (
+from mizugiwa.features.tipdb.normalise import (
     address_key,
     document_number,
     e164,

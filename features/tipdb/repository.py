@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from features.tipdb import tables as t
-from features.tipdb.normalise import document_number, sponsor_key
+from mizugiwa.features.tipdb import tables as t
+from mizugiwa.features.tipdb.normalise import document_number, sponsor_key
 
 _CHUNK = 900
 

@@ -29,8 +29,8 @@ import numpy as np
 import orjson
 from sqlalchemy import Engine
 
-from features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
-from features.tipdb.normalise import address_key, document_key, phone_key, sponsor_keys
+from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
+from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_keys
 
 LinkTarget = Literal["suspect", "raided_organisation", "protected"]
 DateLike = date | str | np.datetime64
@@ -237,8 +237,8 @@ class Snapshot:
     @classmethod
     def from_database(cls, engine: Engine, as_of: date | None = None) -> Snapshot:
         """From the database (only rows visible on ``as_of`` when given)."""
-        from features.tipdb.engine import session_scope
-        from features.tipdb.repository import database_version, iter_entities
+        from mizugiwa.db.engine import session_scope
+        from mizugiwa.features.tipdb.repository import database_version, iter_entities
 
         with session_scope(engine) as session:
             version = database_version(session)

@@ -11,9 +11,9 @@ app = typer.Typer(help="The tamper-evident decision log.", no_args_is_help=True)
 def verify() -> None:
     """Walk the decision log's hash chain; exit 1 and name each entry when one was edited,
     deleted or re-ordered. Prints the head (sequence number and hash) to keep as an anchor."""
-    from features.tipdb.engine import make_engine
+    from mizugiwa.db.engine import make_engine
+    from mizugiwa.service.audit import verify as verify_chain
     from mizugiwa.settings import get_settings
-    from service.audit import verify as verify_chain
 
     engine = make_engine(get_settings().database_url)
     try:

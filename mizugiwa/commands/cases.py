@@ -16,9 +16,9 @@ def load(
     """Store visa applications (JSON Lines, as the API accepts them) so that border entries
     can refer to them by ``visa_reference``. All or nothing per file; errors name the line and
     field. A running service adds them to its network history when it restarts."""
-    from features.tipdb.engine import make_engine
+    from mizugiwa.db.engine import make_engine
+    from mizugiwa.service.cases import import_applications
     from mizugiwa.settings import get_settings
-    from service.cases import import_applications
 
     engine = make_engine(get_settings().database_url)
     failed = False

@@ -31,7 +31,7 @@ def upgrade(
     revision: str = typer.Option("head", help="Alembic revision to migrate to."),
 ) -> None:
     """Create the database, or migrate it to the latest schema."""
-    from features.tipdb.migrate import upgrade as run_upgrade
+    from mizugiwa.db.migrate import upgrade as run_upgrade
 
     url = _database_url()
     reached = run_upgrade(url, revision)
@@ -41,7 +41,7 @@ def upgrade(
 def _require_schema(url: str) -> None:
     from sqlalchemy import inspect
 
-    from features.tipdb.engine import make_engine
+    from mizugiwa.db.engine import make_engine
 
     engine = make_engine(url)
     try:
@@ -63,8 +63,8 @@ def load(
     ),
 ) -> None:
     """Import entity files, all or nothing per file; a rejected file lists line, field, reason."""
-    from features.tipdb.engine import make_engine
-    from features.tipdb.loader import LoadError, load_files
+    from mizugiwa.db.engine import make_engine
+    from mizugiwa.features.tipdb.loader import LoadError, load_files
 
     url = _database_url()
     _require_schema(url)
@@ -94,8 +94,8 @@ def stats(
     from rich.console import Console
     from rich.table import Table
 
-    from features.tipdb.engine import make_engine, session_scope
-    from features.tipdb.repository import database_version, entity_counts
+    from mizugiwa.db.engine import make_engine, session_scope
+    from mizugiwa.features.tipdb.repository import database_version, entity_counts
 
     url = _database_url()
     _require_schema(url)

@@ -49,8 +49,8 @@ def search(
 ) -> None:
     """Search the trafficking database; each candidate has a score 0..1, a match decision at
     the default threshold of its kind, and the features that explain it."""
-    from features.matching import WatchlistIndex
-    from features.tipdb.engine import make_engine
+    from mizugiwa.db.engine import make_engine
+    from mizugiwa.features.matching import WatchlistIndex
     from mizugiwa.settings import get_settings
 
     if kind not in _KINDS:

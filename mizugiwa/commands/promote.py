@@ -17,9 +17,9 @@ def promote(
     Prints each gate's result; exits 1 when the gates refuse the promotion, 2 on a bad request.
     The last line of output is a JSON summary.
     """
-    from models.promotion import PromotionError
-    from models.promotion import promote as run_promotion
-    from models.registry import RegistryError
+    from mizugiwa.models.promotion import PromotionError
+    from mizugiwa.models.promotion import promote as run_promotion
+    from mizugiwa.models.registry import RegistryError
 
     try:
         result = run_promotion(version, force=force, reason=reason)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from features.records import RECORD_TYPES
+from mizugiwa.features.records import RECORD_TYPES
 
 
 def schema(

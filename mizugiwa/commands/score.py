@@ -21,7 +21,7 @@ def score(
     ),
 ) -> None:
     """Score every record of a file; referred cases carry their reasons and rules."""
-    from training.batch_score import BatchScoreError, score_file
+    from mizugiwa.training.batch_score import BatchScoreError, score_file
 
     try:
         summary = score_file(in_, out, alias=alias, tipdb=tipdb, applications=applications)

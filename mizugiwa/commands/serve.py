@@ -26,11 +26,11 @@ def serve(
 
     # One request scores one row: OpenMP threads only add contention (set before LightGBM loads).
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from features.tipdb.migrate import upgrade
+    from mizugiwa.db.migrate import upgrade
     from mizugiwa.logging import configure_logging
+    from mizugiwa.service.app import create_app
+    from mizugiwa.service.runtime import ServiceRuntime
     from mizugiwa.settings import get_settings
-    from service.app import create_app
-    from service.runtime import ServiceRuntime
 
     settings = get_settings()
     configure_logging(settings.secret_key, settings.log_level, settings.log_json)

@@ -29,7 +29,7 @@ def synth(
     """
     import orjson
 
-    from training.synth import generate_world
+    from mizugiwa.training.synth import generate_world
 
     if out.exists() and not out.is_dir():
         raise typer.BadParameter(f"{out} exists and is not a folder", param_hint="--out")

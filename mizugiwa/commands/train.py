@@ -26,9 +26,9 @@ def train(
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-    from training.datasets import DatasetError
-    from training.fit import TooFewLabelsError
-    from training.train import train as run_training
+    from mizugiwa.training.datasets import DatasetError
+    from mizugiwa.training.fit import TooFewLabelsError
+    from mizugiwa.training.train import train as run_training
 
     console = Console(stderr=True)
     with Progress(

@@ -13,7 +13,7 @@ app = typer.Typer(help="Accounts and bearer tokens of the service.", no_args_is_
 
 
 def _engine() -> Engine:
-    from features.tipdb.engine import make_engine
+    from mizugiwa.db.engine import make_engine
     from mizugiwa.settings import get_settings
 
     return make_engine(get_settings().database_url)
@@ -32,8 +32,8 @@ def add(
     ),
 ) -> None:
     """Create an account. Issue its token with `mizugiwa users token NAME`."""
-    from service.auth import add_user
-    from service.errors import ServiceError
+    from mizugiwa.service.auth import add_user
+    from mizugiwa.service.errors import ServiceError
 
     engine = _engine()
     try:
@@ -53,8 +53,8 @@ def token(name: str = typer.Argument(..., help="Account name.")) -> None:
 
     Only its SHA-256 is stored: keep the printed token, it cannot be shown again.
     """
-    from service.auth import issue_token
-    from service.errors import ServiceError
+    from mizugiwa.service.auth import issue_token
+    from mizugiwa.service.errors import ServiceError
 
     engine = _engine()
     try:

@@ -11,10 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from service.console.access import BASE, SessionResolver
-from service.console.i18n import translator
-from service.console.session import SessionSigner
-from service.console.web import (
+from mizugiwa.service.console.access import BASE, SessionResolver
+from mizugiwa.service.console.i18n import translator
+from mizugiwa.service.console.session import SessionSigner
+from mizugiwa.service.console.web import (
     STATIC_DIR,
     STATIC_URL,
     ConsoleState,
@@ -34,7 +34,7 @@ def install_console(app: FastAPI) -> None:
     """Add the console to an app built by :func:`service.app.create_app` (idempotent)."""
     if getattr(app.state, "console", None) is not None:
         return
-    from service.console.routes import router
+    from mizugiwa.service.console.routes import router
 
     runtime = app.state.runtime
     settings = runtime.settings

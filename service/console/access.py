@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
-from features.tipdb.engine import session_scope
-from service.auth import Principal, Role
-from service.console.session import SessionData, token_fingerprint
-from service.tables import User
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.auth import Principal, Role
+from mizugiwa.service.console.session import SessionData, token_fingerprint
+from mizugiwa.service.tables import User
 
 BASE = "/console"
 

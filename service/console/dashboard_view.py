@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 import orjson
 from sqlalchemy import Engine, func, select
 
-from features.tipdb.engine import session_scope
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.console.drift import key_features, sample_json_lines
+from mizugiwa.service.console.plots import WeeklyRates, weekly_referral_rates
+from mizugiwa.service.console.psi import PsiResult, psi_table
+from mizugiwa.service.tables import StoredCase
 from mizugiwa.settings import Settings
-from service.console.drift import key_features, sample_json_lines
-from service.console.plots import WeeklyRates, weekly_referral_rates
-from service.console.psi import PsiResult, psi_table
-from service.tables import StoredCase
 
 DEFAULT_MLFLOW_UI = "http://127.0.0.1:5000"
 RATE_WEEKS = 26
@@ -139,7 +139,7 @@ def _data_dir(params: dict[str, str], tags: dict[str, str]) -> Path | None:
 
 
 def _panel(settings: Settings, alias: str, version: Any) -> ModelPanel:
-    from models.registry import client
+    from mizugiwa.models.registry import client
 
     c = client(settings)
     run = c.get_run(version.run_id) if version.run_id else None
@@ -175,7 +175,7 @@ def _panel(settings: Settings, alias: str, version: Any) -> ModelPanel:
 
 def model_panels(settings: Settings, aliases: tuple[str, ...]) -> list[ModelPanel]:
     """One panel per alias (a placeholder where the alias is unset)."""
-    from models.registry import version_for_alias
+    from mizugiwa.models.registry import version_for_alias
 
     panels = []
     for alias in aliases:

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine, select
 
-from features.tipdb.engine import session_scope
-from service.audit import verify
-from service.tables import DecisionLogEntry, StoredCase, User
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.audit import verify
+from mizugiwa.service.tables import DecisionLogEntry, StoredCase, User
 
 DEFAULT_LIMIT = 200
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 
-from features.mrz_check import LAYOUTS, parse_mrz
-from features.records import MrzText
+from mizugiwa.features.mrz_check import LAYOUTS, parse_mrz
+from mizugiwa.features.records import MrzText
 
 _MRZ_ADAPTER: TypeAdapter[str] = TypeAdapter(MrzText)
 

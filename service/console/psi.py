@@ -1,4 +1,4 @@
-"""Population stability index: how far a feature's recent distribution moved from training.
+"""Population stability index: how far a feature's recent distribution moved from mizugiwa.training.
 
 PSI = sum over bins of (a - e) * ln(a / e), where e and a are the shares of the training
 (expected) and recent (actual) values in each bin. Bins are the deciles of the training values,

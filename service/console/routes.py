@@ -15,17 +15,22 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from features.records import BorderEntry, DeclaredPurpose, Outcome, OutcomeKind, ReferralSource
-from mizugiwa.settings import Settings
-from service import scoring
-from service.audit import canonical_json, input_digest
-from service.auth import Principal, Role, hash_token
-from service.console import dashboard_view, decision_log_view, worklist_view
-from service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, pages_for
-from service.console.i18n import LANGS, translator
-from service.console.mrz_feedback import failing_check_digits, normalise_mrz
-from service.console.plots import referral_rates_svg
-from service.console.session import (
+from mizugiwa.features.records import (
+    BorderEntry,
+    DeclaredPurpose,
+    Outcome,
+    OutcomeKind,
+    ReferralSource,
+)
+from mizugiwa.service import scoring
+from mizugiwa.service.audit import canonical_json, input_digest
+from mizugiwa.service.auth import Principal, Role, hash_token
+from mizugiwa.service.console import dashboard_view, decision_log_view, worklist_view
+from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, pages_for
+from mizugiwa.service.console.i18n import LANGS, translator
+from mizugiwa.service.console.mrz_feedback import failing_check_digits, normalise_mrz
+from mizugiwa.service.console.plots import referral_rates_svg
+from mizugiwa.service.console.session import (
     CSRF_COOKIE,
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -34,7 +39,7 @@ from service.console.session import (
     safe_next,
     token_fingerprint,
 )
-from service.console.web import (
+from mizugiwa.service.console.web import (
     check_csrf,
     console_state,
     current_principal,
@@ -42,8 +47,9 @@ from service.console.web import (
     render,
     requires,
 )
-from service.deps import RuntimeDep
-from service.errors import AuthenticationError, ServiceError
+from mizugiwa.service.deps import RuntimeDep
+from mizugiwa.service.errors import AuthenticationError, ServiceError
+from mizugiwa.settings import Settings
 
 router = APIRouter(prefix=BASE, include_in_schema=False, default_response_class=HTMLResponse)
 

@@ -18,10 +18,10 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from service.auth import Principal, Role
-from service.console.access import BASE, SessionResolver, home_for, pages_for
-from service.console.i18n import Lang, pick_lang, translator
-from service.console.session import (
+from mizugiwa.service.auth import Principal, Role
+from mizugiwa.service.console.access import BASE, SessionResolver, home_for, pages_for
+from mizugiwa.service.console.i18n import Lang, pick_lang, translator
+from mizugiwa.service.console.session import (
     CSRF_COOKIE,
     CSRF_FIELD,
     LANG_COOKIE,

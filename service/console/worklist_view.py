@@ -18,13 +18,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from features.records import VisaApplication
-from features.tipdb.engine import session_scope
-from models.contract import Score
-from service.cases import referrals
-from service.console.i18n import Lang
-from service.runtime import ServiceRuntime
-from service.tables import InterviewOutcome, StoredCase
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.contract import Score
+from mizugiwa.features.records import VisaApplication
+from mizugiwa.service.cases import referrals
+from mizugiwa.service.console.i18n import Lang
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
 STATUSES: tuple[str, ...] = ("pending", "interviewed")
 MAX_ITEMS = 500

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from service.deps import AnyUserDep, OperatorDep, RuntimeDep
-from service.schemas import ErrorResponse, HealthResponse, ModelResponse
+from mizugiwa.service.deps import AnyUserDep, OperatorDep, RuntimeDep
+from mizugiwa.service.schemas import ErrorResponse, HealthResponse, ModelResponse
 
 router = APIRouter()
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -21,7 +21,7 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 def reason_codes(_principal: AnyUserDep) -> list[dict[str, Any]]:
     """Every reason and rule code the service can give, with its English and Japanese text
     and what it means."""
-    from models.reasons import catalogue
+    from mizugiwa.models.reasons import catalogue
 
     return [_plain(item) for item in catalogue()]
 

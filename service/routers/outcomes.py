@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from features.records import Outcome
-from service import scoring
-from service.deps import OutcomeRecorderDep, RuntimeDep
-from service.routers.scoring import request_info
-from service.schemas import ErrorResponse, OutcomeResponse
+from mizugiwa.features.records import Outcome
+from mizugiwa.service import scoring
+from mizugiwa.service.deps import OutcomeRecorderDep, RuntimeDep
+from mizugiwa.service.routers.scoring import request_info
+from mizugiwa.service.schemas import ErrorResponse, OutcomeResponse
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
 

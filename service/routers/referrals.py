@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from features.tipdb.engine import session_scope
-from service.auth import Role
-from service.cases import referrals
-from service.deps import ReferralReaderDep, RuntimeDep
-from service.errors import PermissionDeniedError
-from service.schemas import ErrorResponse, ReferralItem, ReferralPage
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.auth import Role
+from mizugiwa.service.cases import referrals
+from mizugiwa.service.deps import ReferralReaderDep, RuntimeDep
+from mizugiwa.service.errors import PermissionDeniedError
+from mizugiwa.service.schemas import ErrorResponse, ReferralItem, ReferralPage
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 

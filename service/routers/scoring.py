@@ -7,11 +7,11 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from features.records import BorderEntry, VisaApplication
-from service import scoring
-from service.auth import Principal
-from service.deps import ApplicationScorerDep, EntryScorerDep
-from service.schemas import ErrorResponse, ScoreResponse
+from mizugiwa.features.records import BorderEntry, VisaApplication
+from mizugiwa.service import scoring
+from mizugiwa.service.auth import Principal
+from mizugiwa.service.deps import ApplicationScorerDep, EntryScorerDep
+from mizugiwa.service.schemas import ErrorResponse, ScoreResponse
 
 router = APIRouter(prefix="/v1", tags=["scoring"])
 ERRORS: dict[int | str, dict[str, Any]] = {

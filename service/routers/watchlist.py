@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from service.audit import Decision, input_digest
-from service.canonical import canonical_query
-from service.deps import RuntimeDep, WatchlistSearcherDep
-from service.errors import InvalidRequestError, NotReadyError
-from service.schemas import ErrorResponse
+from mizugiwa.service.audit import Decision, input_digest
+from mizugiwa.service.canonical import canonical_query
+from mizugiwa.service.deps import RuntimeDep, WatchlistSearcherDep
+from mizugiwa.service.errors import InvalidRequestError, NotReadyError
+from mizugiwa.service.schemas import ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["watchlist"])
 ENDPOINT = "GET /v1/watchlist/search"

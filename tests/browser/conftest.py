@@ -103,7 +103,7 @@ def _train_champion(
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     version = str(summary["model_version"])
     # The promotion gates are not what these tests are about: point the alias directly.
-    from models.registry import CHAMPION, set_alias
+    from mizugiwa.models.registry import CHAMPION, set_alias
 
     set_alias(CHAMPION, version, settings=settings)
     return version, None, data
@@ -127,7 +127,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         "MIZUGIWA_MLFLOW_TRACKING_URI": settings.mlflow_tracking_uri,
         "MIZUGIWA_MLFLOW_ARTIFACT_ROOT": settings.mlflow_artifact_root,
     }
-    from features.tipdb.migrate import upgrade
+    from mizugiwa.db.migrate import upgrade
 
     upgrade(settings.database_url)
     version, reason, data = _train_champion(env, root, settings)
@@ -146,10 +146,10 @@ class Server:
 def server(world: World) -> Iterator[Server]:
     import uvicorn
 
-    from service.app import create_app
-    from service.auth import add_user, issue_token
-    from service.console import install_console
-    from service.runtime import ServiceRuntime
+    from mizugiwa.service.app import create_app
+    from mizugiwa.service.auth import add_user, issue_token
+    from mizugiwa.service.console import install_console
+    from mizugiwa.service.runtime import ServiceRuntime
 
     runtime = ServiceRuntime(world.settings, cache_dir=world.root / "model-cache")
     tokens = {}

@@ -228,7 +228,7 @@ def test_dashboard_shows_models_rates_and_drift(page: Any, server: Server) -> No
         # Cases scored by the tests above give the plot and the drift table something to show.
         assert page.locator("figure.plot svg").count() == 1
         # Drift needs the training folder, which a run names in a parameter or tag.
-        from service.console.dashboard_view import model_panels
+        from mizugiwa.service.console.dashboard_view import model_panels
 
         [champion] = model_panels(server.world.settings, ("champion",))
         if champion.data_dir is not None:

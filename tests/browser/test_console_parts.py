@@ -8,13 +8,13 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
-from features.mrz_check import check_digit
-from service.console.drift import key_features
-from service.console.i18n import MESSAGES, pick_lang, translate
-from service.console.mrz_feedback import failing_check_digits, normalise_mrz
-from service.console.plots import referral_rates_svg, weekly_referral_rates
-from service.console.psi import population_stability_index, psi_level, psi_table
-from service.console.session import SessionData, SessionSigner, csrf_matches, safe_next
+from mizugiwa.features.mrz_check import check_digit
+from mizugiwa.service.console.drift import key_features
+from mizugiwa.service.console.i18n import MESSAGES, pick_lang, translate
+from mizugiwa.service.console.mrz_feedback import failing_check_digits, normalise_mrz
+from mizugiwa.service.console.plots import referral_rates_svg, weekly_referral_rates
+from mizugiwa.service.console.psi import population_stability_index, psi_level, psi_table
+from mizugiwa.service.console.session import SessionData, SessionSigner, csrf_matches, safe_next
 
 VALID_MRZ = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"

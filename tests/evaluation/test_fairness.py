@@ -16,7 +16,7 @@ from fairlearn.metrics import (
     true_positive_rate,
 )
 
-from training.fairness import FairnessReport, age_band, age_in_years, fairness_report
+from mizugiwa.training.fairness import FairnessReport, age_band, age_in_years, fairness_report
 
 NATIONALITIES = np.array(["PHL", "THA", "VNM", "IDN"])
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss
 
-from training.evaluation import calibration_table, compare, evaluate_at_capacity
+from mizugiwa.training.evaluation import calibration_table, compare, evaluate_at_capacity
 
 # Ten cases at one post, capacity 30%: the top three (scores 0.9, 0.8, 0.7) are referred.
 SCORES = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])

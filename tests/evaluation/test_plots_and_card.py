@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from training.evaluation import calibration_table, evaluate_at_capacity
-from training.fairness import FairnessReport, age_band, fairness_report
-from training.model_card import render_model_card
-from training.plots import calibration_plot, fairness_plot, pr_curves, recall_capacity_plot
+from mizugiwa.training.evaluation import calibration_table, evaluate_at_capacity
+from mizugiwa.training.fairness import FairnessReport, age_band, fairness_report
+from mizugiwa.training.model_card import render_model_card
+from mizugiwa.training.plots import calibration_plot, fairness_plot, pr_curves, recall_capacity_plot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

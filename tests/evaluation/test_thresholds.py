@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from training.evaluation import (
+from mizugiwa.training.evaluation import (
     UNSEEN_POST,
     PostIndex,
     recall_by_capacity,

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from features.indicators import FeatureContext
-from features.mrz_check import make_td3
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.features.indicators import FeatureContext
+from mizugiwa.features.mrz_check import make_td3
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 SPECIMEN_MRZ = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"

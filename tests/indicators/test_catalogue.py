@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from features.indicators import ENTRY_FEATURES, FEATURES, RULES
-from models.reasons import catalogue, markdown
+from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, RULES
+from mizugiwa.models.reasons import catalogue, markdown
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reason-codes.md"
 

@@ -7,7 +7,7 @@ import pickle
 
 import numpy as np
 
-from features.network import NetworkHistory
+from mizugiwa.features.network import NetworkHistory
 
 
 def test_a_pickled_history_counts_and_grows_like_the_original() -> None:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from features.indicators import (
+from mizugiwa.features.indicators import (
     ENTRY_FEATURES,
     FEATURES,
     RULES,
@@ -22,9 +22,9 @@ from features.indicators import (
     protection_guidance,
     rule_hits,
 )
-from features.network import NetworkHistory
-from features.records import Concern
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.features.network import NetworkHistory
+from mizugiwa.features.records import Concern
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 from .conftest import SPECIMEN_MRZ, TIPDB, spouse_application, worker_application
 
@@ -119,7 +119,7 @@ def test_rules_fire_on_watchlist_and_documents(ctx: FeatureContext) -> None:
 
 
 def test_a_name_alone_is_model_evidence_but_never_a_rule(snapshot: Snapshot) -> None:
-    from features.matching import WatchlistIndex
+    from mizugiwa.features.matching import WatchlistIndex
 
     indexed = FeatureContext(snapshot=snapshot, index=WatchlistIndex.build(TIPDB))
     confirmed = spouse_application(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from mrz.checker.td3 import TD3CodeChecker
 
-from features.mrz_check import check_digit, disagreeing_fields, make_td3, parse_mrz
+from mizugiwa.features.mrz_check import check_digit, disagreeing_fields, make_td3, parse_mrz
 
 from .conftest import SPECIMEN_MRZ
 

@@ -8,8 +8,13 @@ from dataclasses import fields
 
 import numpy as np
 
-from features.indicators import EntryBatch, FeatureContext, compute_entry_features, compute_rules
-from features.mrz_check import MrzBatch, parse_mrz
+from mizugiwa.features.indicators import (
+    EntryBatch,
+    FeatureContext,
+    compute_entry_features,
+    compute_rules,
+)
+from mizugiwa.features.mrz_check import MrzBatch, parse_mrz
 
 from .conftest import SPECIMEN_MRZ, spouse_application
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.network import SECONDS_PER_DAY, NetworkHistory
+from mizugiwa.features.network import SECONDS_PER_DAY, NetworkHistory
 
 
 def _history() -> NetworkHistory:

@@ -10,15 +10,15 @@ from typing import Any
 import numpy as np
 import orjson
 
-from features.indicators import (
+from mizugiwa.features.indicators import (
     FEATURES,
     ApplicationBatch,
     FeatureContext,
     compute_features,
     compute_rules,
 )
-from features.network import NetworkHistory
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.features.network import NetworkHistory
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 from .conftest import TIPDB, mrz_for, spouse_application, worker_application
 

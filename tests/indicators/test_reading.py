@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from features.indicators import ApplicationBatch, BatchError
-from features.mrz_check import make_td3, parse_mrz, yymmdd, yymmdd_of_days
+from mizugiwa.features.indicators import ApplicationBatch, BatchError
+from mizugiwa.features.mrz_check import make_td3, parse_mrz, yymmdd, yymmdd_of_days
 
 from .conftest import spouse_application, worker_application
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from features.matching import WatchlistIndex
+from mizugiwa.features.matching import WatchlistIndex
 
 
 def person(entity_id: str, *names: str, **fields: Any) -> dict[str, Any]:

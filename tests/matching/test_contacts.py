@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import matched_ids
 
-from features.matching import WatchlistIndex, normalise_address, normalise_phone
+from mizugiwa.features.matching import WatchlistIndex, normalise_address, normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from features.matching import RefreshingIndex, WatchlistIndex
-from features.tipdb.engine import make_engine
-from features.tipdb.loader import load_file
 from mizugiwa.commands.db import app
+from mizugiwa.db.engine import make_engine
+from mizugiwa.features.matching import RefreshingIndex, WatchlistIndex
+from mizugiwa.features.tipdb.loader import load_file
 from mizugiwa.settings import get_settings
 
 FIRST = [

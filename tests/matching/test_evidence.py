@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from features.matching import WatchlistIndex
+from mizugiwa.features.matching import WatchlistIndex
 
 
 def _score(index: WatchlistIndex, query: str, entity_id: str, **options: object) -> float:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from conftest import WATCHLIST, person
 
-from features.matching import DEFAULT_THRESHOLDS, WatchlistIndex
+from mizugiwa.features.matching import DEFAULT_THRESHOLDS, WatchlistIndex
 
 
 def test_as_of_hides_what_was_recorded_later() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import matched_ids
 
-from features.matching import WatchlistIndex
+from mizugiwa.features.matching import WatchlistIndex
 
 
 @pytest.mark.parametrize(

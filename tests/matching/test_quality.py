@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from conftest import person
 
-from features.matching import WatchlistIndex
-from features.matching.evaluation import evaluate, read_pairs, sponsor_screening
+from mizugiwa.features.matching import WatchlistIndex
+from mizugiwa.features.matching.evaluation import evaluate, read_pairs, sponsor_screening
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
 

@@ -13,14 +13,13 @@ import orjson
 import pandas as pd
 import pytest
 
-from features.indicators import FeatureContext
-from features.records import CONCERNS, VisaApplication
-from features.tipdb.snapshot import Snapshot
-from mizugiwa.settings import Settings
-from models.contract import Score
-from models.promotion import promote
-from models.pyfunc import OUTPUT_COLUMNS, predict_frame
-from models.registry import (
+from mizugiwa.features.contract import Score
+from mizugiwa.features.indicators import FeatureContext
+from mizugiwa.features.records import CONCERNS, VisaApplication
+from mizugiwa.features.tipdb.snapshot import Snapshot
+from mizugiwa.models.promotion import promote
+from mizugiwa.models.pyfunc import OUTPUT_COLUMNS, predict_frame
+from mizugiwa.models.registry import (
     CHALLENGER,
     CHAMPION,
     alias_version,
@@ -28,10 +27,11 @@ from models.registry import (
     load_version,
     registry_uri,
 )
-from models.scorer import FeatureMismatchError, FeatureSpec
-from training.batch_score import BatchScoreError, score_file
-from training.synth.world import generate_world
-from training.train import train
+from mizugiwa.models.scorer import FeatureMismatchError, FeatureSpec
+from mizugiwa.settings import Settings
+from mizugiwa.training.batch_score import BatchScoreError, score_file
+from mizugiwa.training.synth.world import generate_world
+from mizugiwa.training.train import train
 
 pytestmark = pytest.mark.slow
 
@@ -174,11 +174,11 @@ def test_fairness_gate_refuses_a_model_that_scores_a_protected_attribute(
 ) -> None:
     """Posts set thresholds within themselves, and a post mostly serves one nationality, so the
     deliberately unfair model here scores sex: it refers women first."""
-    from training.datasets import DataFiles
-    from training.evaluation import thresholds_for_capacity
-    from training.split import time_split
-    from training.train import audit_fairness
-    from training.world import load_world
+    from mizugiwa.training.datasets import DataFiles
+    from mizugiwa.training.evaluation import thresholds_for_capacity
+    from mizugiwa.training.split import time_split
+    from mizugiwa.training.train import audit_fairness
+    from mizugiwa.training.world import load_world
 
     apps = load_world(DataFiles.find(world)).applications
     test = time_split(apps.when).test

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mizugiwa.settings import Settings
-from models.promotion import (
+from mizugiwa.models.promotion import (
     CHAMPION_METRIC,
     FAIRNESS_METRIC,
     GATE_METRIC,
@@ -17,7 +16,7 @@ from models.promotion import (
     PromotionError,
     promote,
 )
-from models.registry import (
+from mizugiwa.models.registry import (
     CHALLENGER,
     CHAMPION,
     RegistryError,
@@ -27,6 +26,7 @@ from models.registry import (
     mlflow_session,
     register,
 )
+from mizugiwa.settings import Settings
 
 pytestmark = pytest.mark.slow  # creating an MLflow store takes seconds
 

@@ -8,17 +8,17 @@ import lightgbm as lgb
 import numpy as np
 import pytest
 
-from features.indicators import ENTRY_FEATURES, FEATURES, FeatureMatrix
-from features.records import CONCERNS
-from mizugiwa.settings import Settings
-from models.contract import ModelInfo
-from models.scorer import (
+from mizugiwa.features.contract import ModelInfo
+from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, FeatureMatrix
+from mizugiwa.features.records import CONCERNS
+from mizugiwa.models.scorer import (
     CalibratedModel,
     FeatureMismatchError,
     FeatureSpec,
     ReferencePanel,
     Scorer,
 )
+from mizugiwa.settings import Settings
 
 
 def _matrix(n: int, seed: int) -> FeatureMatrix:

@@ -59,7 +59,7 @@ def test_committed_notebooks_match_their_build_script() -> None:
 @pytest.fixture(scope="session")
 def notebook_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """One small world and one sandbox MLflow store for every notebook of the session."""
-    from training.synth import generate_world
+    from mizugiwa.training.synth import generate_world
 
     root = tmp_path_factory.mktemp("notebooks")
     world = root / "world"

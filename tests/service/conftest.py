@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from service_samples import ROLE_ACCOUNTS
 
-from features.tipdb.migrate import upgrade
+from mizugiwa.db.migrate import upgrade
+from mizugiwa.service.app import create_app
+from mizugiwa.service.auth import add_user, issue_token
+from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings
-from service.app import create_app
-from service.auth import add_user, issue_token
-from service.runtime import ServiceRuntime
 
 
 @pytest.fixture(scope="session")

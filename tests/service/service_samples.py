@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from service.auth import Role
+from mizugiwa.service.auth import Role
 
 APPLICATION: dict[str, Any] = {
     "application_id": "APP-MNL-0001",

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import delete, update
 from typer.testing import CliRunner
 
-from features.tipdb.engine import session_scope
-from service.audit import GENESIS_HASH, Decision, DecisionLog, input_digest, verify
-from service.runtime import ServiceRuntime
-from service.tables import DecisionLogEntry
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.audit import GENESIS_HASH, Decision, DecisionLog, input_digest, verify
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import DecisionLogEntry
 
 
 def _fill(log: DecisionLog, n: int) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from features.tipdb.engine import session_scope
-from service.auth import Role, TokenAuthenticator, add_user, hash_token, issue_token
-from service.errors import AuthenticationError, InvalidRequestError
-from service.runtime import ServiceRuntime
-from service.tables import User
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.auth import Role, TokenAuthenticator, add_user, hash_token, issue_token
+from mizugiwa.service.errors import AuthenticationError, InvalidRequestError
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import User
 
 
 def test_officer_needs_a_post_and_others_may_not_have_one(runtime: ServiceRuntime) -> None:

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from service_samples import APPLICATION, ENTRY, bearer, sample
 from sqlalchemy import func, select
 
-from features.tipdb.engine import session_scope
-from service.audit import verify
-from service.runtime import ServiceRuntime
-from service.tables import DecisionLogEntry, StoredCase
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.audit import verify
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import DecisionLogEntry, StoredCase
 
 
 def _log(runtime: ServiceRuntime) -> list[DecisionLogEntry]:

@@ -11,13 +11,13 @@ from fastapi.testclient import TestClient
 from service_samples import APPLICATION, ENTRY, bearer, sample
 from sqlalchemy import func, select
 
-from features.records import BorderEntry, Concern, VisaApplication
-from features.tipdb.engine import make_engine, session_scope
-from service.audit import Decision, DecisionLog, verify
-from service.cases import find_application, store_scored_driver
-from service.errors import ConflictError
-from service.scoring_cache import LRU, ApplicationCache, LinkedProbabilities
-from service.tables import DecisionLogEntry, StoredCase
+from mizugiwa.db.engine import make_engine, session_scope
+from mizugiwa.features.records import BorderEntry, Concern, VisaApplication
+from mizugiwa.service.audit import Decision, DecisionLog, verify
+from mizugiwa.service.cases import find_application, store_scored_driver
+from mizugiwa.service.errors import ConflictError
+from mizugiwa.service.scoring_cache import LRU, ApplicationCache, LinkedProbabilities
+from mizugiwa.service.tables import DecisionLogEntry, StoredCase
 
 
 def _row(case_id: str, kind: str, refer: bool) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def test_a_rejected_score_is_logged_and_answers_json(
 
 
 def test_the_breaker_pauses_database_calls_after_a_failure() -> None:
-    from service.breaker import DatabaseBreaker
+    from mizugiwa.service.breaker import DatabaseBreaker
 
     breaker = DatabaseBreaker(pause_seconds=60)
     assert not breaker.open

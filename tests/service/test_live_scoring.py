@@ -24,15 +24,15 @@ from hypothesis import strategies as st
 from service_samples import bearer
 from sqlalchemy import select
 
-from features.records import BorderEntry
-from features.tipdb.engine import session_scope
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.records import BorderEntry
+from mizugiwa.service import scoring
+from mizugiwa.service.app import create_app
+from mizugiwa.service.audit import verify
+from mizugiwa.service.auth import Principal, Role, add_user, issue_token
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import DecisionLogEntry
 from mizugiwa.settings import Settings
-from service import scoring
-from service.app import create_app
-from service.audit import verify
-from service.auth import Principal, Role, add_user, issue_token
-from service.runtime import ServiceRuntime
-from service.tables import DecisionLogEntry
 
 pytestmark = pytest.mark.slow
 WORLD_APPLICATIONS = 15000  # the trainer needs a few confirmed cases of every concern
@@ -77,7 +77,7 @@ def champion_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     summary = json.loads(
         _run(env, "train", "--data", str(world), "--seed", str(SEED)).strip().splitlines()[-1]
     )
-    from models.registry import set_alias
+    from mizugiwa.models.registry import set_alias
 
     settings = Settings(**values)
     set_alias("champion", str(summary["model_version"]), settings=settings)
@@ -303,7 +303,7 @@ def test_malformed_input_never_yields_500(live: dict[str, Any], data: st.DataObj
 
 
 def test_alias_move_swaps_the_champion_and_old_requests_finish(live: dict[str, Any]) -> None:
-    from models.registry import get_version, mlflow_session, register, set_alias
+    from mizugiwa.models.registry import get_version, mlflow_session, register, set_alias
 
     settings: Settings = live["settings"]
     runtime: ServiceRuntime = live["runtime"]
@@ -333,7 +333,7 @@ def test_alias_move_swaps_the_champion_and_old_requests_finish(live: dict[str, A
 def test_cached_linked_probabilities_give_the_same_scores(live: dict[str, Any]) -> None:
     """The probabilities kept for linked applications (from scoring them, or preloaded in one
     batch at start) are the ones scoring each application afresh gives."""
-    from features.records import CONCERNS, VisaApplication
+    from mizugiwa.features.records import CONCERNS, VisaApplication
 
     client: TestClient = live["client"]
     runtime: ServiceRuntime = live["runtime"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from service_samples import ENTRY, bearer
 
-from service.runtime import ServiceRuntime
+from mizugiwa.service.runtime import ServiceRuntime
 
 
 def test_without_champion_the_service_starts_not_ready(

@@ -9,13 +9,13 @@ from fastapi.testclient import TestClient
 from service_samples import APPLICATION, ENTRY, OUTCOME, bearer, sample
 from sqlalchemy import select
 
-from features.records import BorderEntry, Concern, VisaApplication
-from features.tipdb import tables as tipdb
-from features.tipdb.engine import session_scope
-from models.contract import Guidance, ModelInfo, RuleHit, Score
-from service.cases import store_scored
-from service.runtime import ServiceRuntime
-from service.tables import DecisionLogEntry, InterviewOutcome, StoredCase
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.contract import Guidance, ModelInfo, RuleHit, Score
+from mizugiwa.features.records import BorderEntry, Concern, VisaApplication
+from mizugiwa.features.tipdb import tables as tipdb
+from mizugiwa.service.cases import store_scored
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import DecisionLogEntry, InterviewOutcome, StoredCase
 
 GUIDANCE = Guidance(
     languages=["tl"], interpreter_needed=True, interviewer_sex="F", protection_referral=False
@@ -175,7 +175,7 @@ def test_no_concern_outcome_shares_nothing(
 def test_a_case_id_cannot_change_kind(runtime: ServiceRuntime) -> None:
     import pytest
 
-    from service.errors import ConflictError
+    from mizugiwa.service.errors import ConflictError
 
     _store_applications(runtime, [("SAME-1", "MNL", False, 0)])
     entry = BorderEntry.model_validate(sample(ENTRY, entry_id="SAME-1"))

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from training.synth import generate_world
+from mizugiwa.training.synth import generate_world
 
 SEED = 20240601
 APPLICATIONS = 6000

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mizugiwa.cli import app
-from training.synth import FILES, generate_world
+from mizugiwa.training.synth import FILES, generate_world
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:

@@ -16,10 +16,10 @@ import numpy as np
 import orjson
 import pytest
 
-from training.synth import generate_world
-from training.synth.applications import _MIX
-from training.synth.population import AGE_RANGE, NATIONALITIES
-from training.synth.schemes import MODEL
+from mizugiwa.training.synth import generate_world
+from mizugiwa.training.synth.applications import _MIX
+from mizugiwa.training.synth.population import AGE_RANGE, NATIONALITIES
+from mizugiwa.training.synth.schemes import MODEL
 
 Files = dict[str, list[dict[str, Any]]]
 # Interviews per post (share of its applications) and the promotion gate's FPR-ratio bounds.
@@ -98,9 +98,9 @@ def _read(path: Path, fields: Any) -> list[Any]:
 def test_the_oracle_at_post_capacity_keeps_large_groups_within_the_gate(
     tmp_path: Path,
 ) -> None:
-    from training.evaluation import refer_at_capacity, thresholds_for_capacity
-    from training.fairness import age_band, age_in_years
-    from training.split import time_split
+    from mizugiwa.training.evaluation import refer_at_capacity, thresholds_for_capacity
+    from mizugiwa.training.fairness import age_band, age_in_years
+    from mizugiwa.training.split import time_split
 
     generate_world(5, 100_000, 1000, tmp_path, workers=2)
     apps = _read(

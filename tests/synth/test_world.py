@@ -13,12 +13,12 @@ import orjson
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from features.mrz_check import parse_mrz
-from features.records import BorderEntry, Outcome, VisaApplication
-from training.legacy_rules import legacy_entry_scores, legacy_refer, legacy_scores
-from training.synth.population import CATEGORIES, NATIONALITIES
-from training.synth.schemes import CONCERNS, MODEL, SCHEME_NAMES
-from training.synth.world import AUDIT_SHARE, CAPACITY
+from mizugiwa.features.mrz_check import parse_mrz
+from mizugiwa.features.records import BorderEntry, Outcome, VisaApplication
+from mizugiwa.training.legacy_rules import legacy_entry_scores, legacy_refer, legacy_scores
+from mizugiwa.training.synth.population import CATEGORIES, NATIONALITIES
+from mizugiwa.training.synth.schemes import CONCERNS, MODEL, SCHEME_NAMES
+from mizugiwa.training.synth.world import AUDIT_SHARE, CAPACITY
 
 Files = dict[str, list[dict[str, Any]]]
 
@@ -150,7 +150,7 @@ def test_legacy_rules_find_clearly_fewer_cases_than_the_oracle(files: Files) -> 
 
 
 def test_database_is_recorded_before_the_applications_that_rely_on_it(files: Files) -> None:
-    from features.tipdb.normalise import phone_key
+    from mizugiwa.features.tipdb.normalise import phone_key
 
     apps = {a["application_id"]: a for a in files["applications"]}
     sponsorships = [e for e in files["tipdb"] if e["entity_type"] == "sponsorship"]
@@ -176,9 +176,9 @@ def test_database_is_recorded_before_the_applications_that_rely_on_it(files: Fil
 
 
 def test_database_file_loads_with_the_loader(world: Path, tmp_path: Path) -> None:
-    loader = pytest.importorskip("features.tipdb.loader")
-    from features.tipdb.engine import make_engine
-    from features.tipdb.migrate import upgrade
+    loader = pytest.importorskip("mizugiwa.features.tipdb.loader")
+    from mizugiwa.db.engine import make_engine
+    from mizugiwa.db.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'tipdb.sqlite3'}"
     upgrade(url)

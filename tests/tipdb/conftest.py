@@ -12,7 +12,7 @@ from tipdb_helpers import EXAMPLE
 @pytest.fixture
 def engine(migrated_db_url: str) -> Iterator[Engine]:
     """An engine on a migrated, empty database (each backend in turn)."""
-    from features.tipdb.engine import make_engine
+    from mizugiwa.db.engine import make_engine
 
     created = make_engine(migrated_db_url)
     yield created
@@ -22,7 +22,7 @@ def engine(migrated_db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def loaded_engine(engine: Engine) -> Engine:
     """``engine`` with the example file loaded."""
-    from features.tipdb.loader import load_file
+    from mizugiwa.features.tipdb.loader import load_file
 
     load_file(engine, EXAMPLE)
     return engine

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from features.tipdb.entities import Person, Raid, parse_entity, to_line
+from mizugiwa.features.tipdb.entities import Person, Raid, parse_entity, to_line
 
 
 def _person(**fields: Any) -> dict[str, Any]:

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, select
 from tipdb_helpers import EXAMPLE, dump_tables, example_lines, write_jsonl
 
-from features.tipdb import tables as t
-from features.tipdb.engine import session_scope
-from features.tipdb.loader import LoadError, load_file
-from features.tipdb.repository import entity_counts, iter_entities
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.tipdb import tables as t
+from mizugiwa.features.tipdb.loader import LoadError, load_file
+from mizugiwa.features.tipdb.repository import entity_counts, iter_entities
 
 
 def test_example_file_loads_every_entity(engine: Engine) -> None:

@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from features.tipdb.engine import make_engine
-from features.tipdb.migrate import current_revision, head_revision, upgrade
-from features.tipdb.tables import Base
+from mizugiwa.db.base import Base
+from mizugiwa.db.engine import make_engine
+from mizugiwa.db.migrate import current_revision, head_revision, upgrade
 
 
 def _table_of(diff: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from features.tipdb.normalise import (
+from mizugiwa.features.tipdb.normalise import (
     address_key,
     document_key,
     e164,

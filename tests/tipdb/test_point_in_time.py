@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine
 from tipdb_helpers import EXAMPLE, example_lines, write_jsonl
 
-from features.tipdb.engine import session_scope
-from features.tipdb.loader import load_file
-from features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
-from features.tipdb.repository import (
+from mizugiwa.db.engine import session_scope
+from mizugiwa.features.tipdb.loader import load_file
+from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
+from mizugiwa.features.tipdb.repository import (
     cases_involving,
     database_version,
     document_status,
@@ -23,7 +23,7 @@ from features.tipdb.repository import (
     raids_on,
     sponsorship_history,
 )
-from features.tipdb.snapshot import Snapshot
+from mizugiwa.features.tipdb.snapshot import Snapshot
 
 D = date(2024, 6, 30)
 LATER = D + timedelta(days=1)

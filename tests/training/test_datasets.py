@@ -8,8 +8,8 @@ import numpy as np
 import orjson
 import pytest
 
-from features.records import Concern
-from training.datasets import (
+from mizugiwa.features.records import Concern
+from mizugiwa.training.datasets import (
     DataFiles,
     DatasetError,
     align_labels,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from training.split import time_split
+from mizugiwa.training.split import time_split
 
 
 def _times(days: list[int]) -> np.ndarray:

@@ -5,6 +5,6 @@ Public surface: :func:`generate_world` (what ``mizugiwa synth`` runs) and the ge
 tables in :mod:`training.synth.schemes` (schemes, observables and the oracle posterior).
 """
 
-from training.synth.world import FILES, GENERATOR_VERSION, WorldSummary, generate_world
+from mizugiwa.training.synth.world import FILES, GENERATOR_VERSION, WorldSummary, generate_world
 
 __all__ = ["FILES", "GENERATOR_VERSION", "WorldSummary", "generate_world"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from training.synth.names import JAPANESE_FAMILY, JAPANESE_MALE, family_name, given_name
-from training.synth.population import BACKLOG_START, END, NATIONALITIES, START
-from training.synth.schemes import BROKER_TYPES, OBS, OBSERVABLES
+from mizugiwa.training.synth.names import JAPANESE_FAMILY, JAPANESE_MALE, family_name, given_name
+from mizugiwa.training.synth.population import BACKLOG_START, END, NATIONALITIES, START
+from mizugiwa.training.synth.schemes import BROKER_TYPES, OBS, OBSERVABLES
 
 NEVER = np.iinfo(np.int64).max // 4  # a day number after any date
 ESTABLISHMENTS: tuple[str, ...] = OBSERVABLES[OBS["establishment"]].bins

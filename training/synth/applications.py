@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
-from training.synth.actors import (
+from mizugiwa.training.synth.actors import (
     NEVER,
     Actors,
     broker_name,
@@ -21,8 +21,8 @@ from training.synth.actors import (
     japanese_mobile,
     pick_before,
 )
-from training.synth.mrz import td3_line1, td3_line2
-from training.synth.names import (
+from mizugiwa.training.synth.mrz import td3_line1, td3_line2
+from mizugiwa.training.synth.names import (
     GIVEN_SIZE,
     JAPANESE_FAMILY,
     JAPANESE_FEMALE,
@@ -35,7 +35,7 @@ from training.synth.names import (
     native_name,
     spelling_variant,
 )
-from training.synth.population import (
+from mizugiwa.training.synth.population import (
     AGE_RANGE,
     CATEGORIES,
     CRACKDOWN,
@@ -45,7 +45,7 @@ from training.synth.population import (
     THIRD_COUNTRY_SHARE,
     draw_times,
 )
-from training.synth.schemes import (
+from mizugiwa.training.synth.schemes import (
     BROKER_TYPES,
     MODEL,
     OBS,

@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from training.synth.actors import Actors, japanese_address, pick_before
-from training.synth.applications import FACE_EDGES, _uniform_in
-from training.synth.mrz import td3_line1, td3_line2
-from training.synth.names import GIVEN_SIZE, TABLE_SIZE, family_name, given_name, mrz_name
-from training.synth.population import AIRLINES, CATEGORIES, EXEMPT_NATIONALITIES, PORTS
-from training.synth.schemes import (
+from mizugiwa.training.synth.actors import Actors, japanese_address, pick_before
+from mizugiwa.training.synth.applications import FACE_EDGES, _uniform_in
+from mizugiwa.training.synth.mrz import td3_line1, td3_line2
+from mizugiwa.training.synth.names import GIVEN_SIZE, TABLE_SIZE, family_name, given_name, mrz_name
+from mizugiwa.training.synth.population import AIRLINES, CATEGORIES, EXEMPT_NATIONALITIES, PORTS
+from mizugiwa.training.synth.schemes import (
     BROKER_TYPES,
     EXEMPT_MODEL,
     MODEL,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from training.synth.population import (
+from mizugiwa.training.synth.population import (
     CATEGORIES,
     EXEMPT_EXPLOITATION_RR,
     EXEMPT_NATIONALITIES,

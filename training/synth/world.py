@@ -20,17 +20,17 @@ from typing import Any, TypeVar
 import numpy as np
 import orjson
 
-from training.legacy_rules import legacy_entry_scores, legacy_refer, legacy_scores
-from training.synth.actors import ESTABLISHMENTS, FINDINGS, NEVER, Actors, draw_actors
-from training.synth.applications import (
+from mizugiwa.training.legacy_rules import legacy_entry_scores, legacy_refer, legacy_scores
+from mizugiwa.training.synth.actors import ESTABLISHMENTS, FINDINGS, NEVER, Actors, draw_actors
+from mizugiwa.training.synth.applications import (
     ApplicationBlock,
     broker_person_names,
     generate_applications,
 )
-from training.synth.entries import ApplicationIndex, EntryBlock, generate_entries
-from training.synth.names import spelling_variant
-from training.synth.population import CRACKDOWN
-from training.synth.schemes import CONCERNS, EXEMPT_MODEL, EXEMPT_SCHEMES, SCHEMES
+from mizugiwa.training.synth.entries import ApplicationIndex, EntryBlock, generate_entries
+from mizugiwa.training.synth.names import spelling_variant
+from mizugiwa.training.synth.population import CRACKDOWN
+from mizugiwa.training.synth.schemes import CONCERNS, EXEMPT_MODEL, EXEMPT_SCHEMES, SCHEMES
 
 GENERATOR_VERSION = "1.1"
 BLOCK = 20_000

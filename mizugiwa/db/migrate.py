@@ -1,6 +1,6 @@
 """Schema migrations, run from code: ``upgrade(url)`` brings a database to the latest revision.
 
-The revisions live in ``features/tipdb/migrations/versions/`` as one linear history for the
+The revisions live in ``mizugiwa/db/migrations/versions/`` as one linear history for the
 whole Mizugiwa database; other packages add their tables by adding revisions there.
 """
 
@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from features.tipdb.engine import make_engine
+from mizugiwa.db.engine import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

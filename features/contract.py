@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from features.records import Concern
+from mizugiwa.features.records import Concern
 
 CaseKind = Literal["application", "entry"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from features.tipdb.engine import make_engine
-from features.tipdb.tables import Base
+from mizugiwa.db.base import Base
+from mizugiwa.db.engine import make_engine
 
 config = context.config
 target_metadata = Base.metadata
