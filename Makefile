@@ -24,12 +24,13 @@ install: $(STAMP)
 run: install
 	bash scripts/run.sh
 
+## The whole suite: lint, types, then every test (unit, SQLite + PostgreSQL, browser, notebooks).
 test: install
 	bash scripts/test.sh
 
-## Unit tests only (no browser, no notebooks).
+## Quick feedback while editing: unit and integration tests, no browser, notebooks or slow ones.
 test-fast: install
-	$(BIN)/pytest -q -m "not browser and not notebooks"
+	$(BIN)/pytest -q -p no:cacheprovider -m "not browser and not notebooks and not slow"
 
 lint: install
 	$(BIN)/ruff check .
@@ -38,7 +39,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-check: lint typecheck test
+## Lint and types alone (make test runs them too).
+check: lint typecheck
 
 format: install
 	$(BIN)/ruff format .

@@ -1,4 +1,4 @@
-"""The scoring contract (DESIGN.md): what every score says, whoever asks for it.
+"""The scoring contract (docs/design.md): what every score says, whoever asks for it.
 
 A score answers how likely each concern is, whether the case is referred to a secondary
 interview (and by which threshold, or by which rule), the reasons in English and Japanese with the

@@ -1,8 +1,8 @@
 """Input records: the API's request bodies and the JSON Lines file format, one schema everywhere.
 
-``VisaApplication``, ``BorderEntry`` and ``Outcome`` follow DESIGN.md's "Records". Validation is
-what a border officer would expect (ISO 3166-1 alpha-3 states, ISO 639-1 languages, dates that
-agree with each other, closed enumerations); an error names the field and what is wrong.
+``VisaApplication``, ``BorderEntry`` and ``Outcome`` follow "Records" in docs/design.md.
+Validation is what a border officer would expect (ISO 3166-1 alpha-3 states, ISO 639-1 languages,
+dates that agree with each other, closed enumerations); an error names the field and what is wrong.
 
 An MRZ is checked for *shape* only (two or three lines of the ICAO 9303 lengths and alphabet). A
 failing check digit is not a schema error: it is evidence of a forged document and must reach the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test suite: unit, integration (SQLite and PostgreSQL), browser and notebook tests.
+# The test suite: ruff and mypy, then unit, integration (SQLite and PostgreSQL), browser and
+# notebook tests.
 # Installs what the browser tests need where it is missing (Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! grep -qi "noto.*cjk" <<<"$fonts"; 
     echo "chromium is missing and cannot be installed here: browser tests will skip"
   fi
 fi
+
+echo "ruff (lint and format) and mypy"
+"$BIN/ruff" check .
+"$BIN/ruff" format --check .
+"$BIN/mypy"
 
 mkdir -p var/test-output
 exec "$BIN/pytest" -q -p no:cacheprovider --timeout=900 "$@"

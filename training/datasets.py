@@ -1,6 +1,6 @@
 """Training data from a folder of JSON Lines files, whoever wrote them.
 
-The folder holds the files DESIGN.md documents: ``applications.jsonl`` (required),
+The folder holds the files docs/design.md documents: ``applications.jsonl`` (required),
 ``outcomes.jsonl`` (required: the labels), ``entries.jsonl`` and ``tipdb.jsonl`` (optional), and,
 for synthetic worlds only, ``truth.jsonl`` (used for evaluation, never for training).
 

@@ -724,14 +724,14 @@ def _requirements() -> list[str]:
         "pydantic",
         "orjson",
         "rapidfuzz",
-        "jellyfish",
         "anyascii",
         "pykakasi",
+        "pythainlp",
         "phonenumbers",
         "pycountry",
-        "mrz",
         "sqlalchemy",
         "pydantic-settings",
+        "structlog",
     )
     out = []
     for name in names:

@@ -91,7 +91,7 @@ def test_kernel_runs_this_interpreter(tmp_path: Path, notebook_env: dict[str, st
     """The ``python3`` kernel is this virtualenv's Python, with the project importable."""
     nb = nbformat.v4.new_notebook()
     nb.cells.append(
-        nbformat.v4.new_code_cell("import sys, lightgbm, training; print(sys.executable)")
+        nbformat.v4.new_code_cell("import sys, lightgbm, mizugiwa.training; print(sys.executable)")
     )
     _execute(nb, tmp_path, notebook_env)
     printed = "".join(out.get("text", "") for out in _outputs(nb)).strip()
