@@ -43,6 +43,7 @@ from mizugiwa.features.tipdb.entities import (
     Sponsorship,
     TravelDocument,
     parse_entity,
+    to_line,
 )
 from mizugiwa.features.tipdb.normalise import (
     address_key,
@@ -398,6 +399,7 @@ class _Writer:
             "import_sha256": self.sha,
             "content_sha256": item.digest,
             "extra": entity.extra,
+            "content": to_line(entity),
         }
 
     def _upsert(

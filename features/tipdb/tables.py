@@ -63,6 +63,9 @@ class Provenance:
     import_sha256: Mapped[str] = mapped_column(String(64))
     content_sha256: Mapped[str] = mapped_column(String(64))
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The import line as the agency sent it (validated, extras kept): what `mizugiwa export`
+    # writes back, so a training folder holds the database exactly as it was loaded.
+    content: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
 
 class Person(Provenance, Base):
