@@ -69,9 +69,20 @@ class DataFiles:
             truth=optional(TRUTH),
         )
 
+    def case_file(self, name: str) -> Path | None:
+        """The records file of a registered kind of case (its spec's ``file``), if present."""
+        from mizugiwa.features.kinds import kind
+
+        file = kind(name).file
+        path = self.root / file if file else None
+        return path if path is not None and path.is_file() else None
+
     def training_files(self) -> list[Path]:
         """The files the model learns from (truth excluded: it only evaluates)."""
-        return [p for p in (self.applications, self.entries, self.outcomes, self.tipdb) if p]
+        from mizugiwa.features.kinds import kinds
+
+        cases = [self.case_file(spec.name) for spec in kinds()]
+        return [p for p in (*cases, self.outcomes, self.tipdb) if p]
 
 
 def dataset_digest(paths: list[Path]) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import orjson
@@ -154,6 +154,8 @@ def _no_application_columns() -> dict[str, Any]:
 class ApplicationBatch:
     """Visa applications as columns (see the module doc for the conventions)."""
 
+    kind: ClassVar[str] = "application"
+
     application_id: np.ndarray
     post_code: np.ndarray
     submitted_s: np.ndarray  # int64 seconds since 1970, UTC
@@ -253,6 +255,27 @@ class ApplicationBatch:
         age = np.floor((self.day - self.birth_day) / 365.2425)
         return {"nationality": self.nationality, "sex": self.sex, "age": age}
 
+    @property
+    def when_s(self) -> np.ndarray:
+        """Each case's date as int64 seconds since 1970 (UTC): submission."""
+        return self.submitted_s
+
+    def person(self, i: int) -> tuple[tuple[str, ...], str | None]:
+        """Languages and sex of the applicant in row ``i`` (interview guidance)."""
+        return tuple(self.languages[i]), self.sex[i]
+
+    def guidance_keys(self, exploitation: np.ndarray) -> list[Any]:
+        """Per row, everything interview guidance depends on besides a known-victim match:
+        rows alike in it get the same guidance (computed once per distinct situation)."""
+        return list(
+            zip(
+                (tuple(x) if x is not None else () for x in self.languages),
+                self.sex.tolist(),
+                exploitation.tolist(),
+                strict=True,
+            )
+        )
+
     def sponsor_person_key(self) -> np.ndarray:
         """:func:`sponsor_key` of sponsors who are persons (a name and a birth date)."""
 
@@ -342,6 +365,8 @@ class ApplicationBatch:
 class EntryBatch:
     """Border entries as columns, each with its linked visa application (if any) as a row of
     ``applications`` (``application_row`` is -1 where none is linked)."""
+
+    kind: ClassVar[str] = "entry"
 
     entry_id: np.ndarray
     port_code: np.ndarray
@@ -474,6 +499,37 @@ class EntryBatch:
             if key in wanted
         }
         return cls.from_dicts(dumped, apps)
+
+    @property
+    def protected(self) -> dict[str, np.ndarray]:
+        """Protected attributes of the linked application's person (fairness monitoring only;
+        unknown where no application is linked)."""
+        if not len(self.applications):
+            return {
+                "nationality": np.full(len(self), None, dtype=object),
+                "sex": np.full(len(self), None, dtype=object),
+                "age": np.full(len(self), np.nan),
+            }
+        return {
+            k: self.linked(np.asarray(v), fill=None if v.dtype == object else np.nan)
+            for k, v in self.applications.protected.items()
+        }
+
+    @property
+    def when_s(self) -> np.ndarray:
+        """Each case's date as int64 seconds since 1970 (UTC): arrival."""
+        return self.arrived_s
+
+    def person(self, i: int) -> tuple[tuple[str, ...], str | None]:
+        """Languages and sex of the traveller in row ``i``: from the linked application, else
+        the sex the MRZ states (languages unknown)."""
+        j = int(self.application_row[i])
+        if j < 0:
+            from mizugiwa.features.indicators.entries import entry_mrz
+
+            sex = str(entry_mrz(self).sex[i]) or None
+            return (), sex
+        return tuple(self.applications.languages[j]), self.applications.sex[j]
 
     def declared_address_key(self) -> np.ndarray:
         """Normalised address declared at the border."""

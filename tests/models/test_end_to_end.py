@@ -114,7 +114,7 @@ def test_champion_loads_and_scores_with_reasons(
     scorer = load_scorer(CHAMPION, settings=settings)
     assert scorer.info.version == "1" and scorer.info.alias == CHAMPION
     assert scorer.info.run_id == trained["run_id"]
-    scores = scorer.score_applications(_applications(world, 2000), _context(world))
+    scores = scorer.score_cases("application", _applications(world, 2000), _context(world))
     referred = [s for s in scores if s.refer]
     assert referred and len(referred) < len(scores)
     assert all(s.reasons or s.rules_fired for s in referred)
