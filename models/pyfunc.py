@@ -102,7 +102,8 @@ def input_example() -> Any:
 
 
 def signature() -> Any:
-    """Input: a ``record`` string column; output: the columns of :data:`OUTPUT_COLUMNS`."""
+    """Input: a ``record`` string column and an optional ``kind`` column; output: the columns
+    of :data:`OUTPUT_COLUMNS`."""
     from mlflow.models import ModelSignature
     from mlflow.types import ColSpec, Schema
 
@@ -115,7 +116,7 @@ def signature() -> Any:
         ColSpec("string", "reason_codes"),
         ColSpec("string", "rules_fired"),
     ]
-    inputs: list[Any] = [ColSpec("string", "record")]
+    inputs: list[Any] = [ColSpec("string", "record"), ColSpec("string", "kind", required=False)]
     return ModelSignature(inputs=Schema(inputs), outputs=Schema(list(output)))
 
 
