@@ -110,7 +110,7 @@ def score_file(
     from mizugiwa.features.context_factory import feature_context
     from mizugiwa.features.indicators import BatchError
     from mizugiwa.features.jsonl import JsonLinesError, read_objects
-    from mizugiwa.features.kinds import UnknownKindError, kind_of_record
+    from mizugiwa.features.kinds import UnknownKindError, kind, kind_of_record
     from mizugiwa.models.registry import RegistryError, load_scorer
     from mizugiwa.models.scorer import FeatureMismatchError
 
@@ -128,12 +128,17 @@ def score_file(
     lookups = _lookups(tipdb, s)
     try:
         linked: dict[str, Any] = {}
+        history = []
         if spec.link is not None and applications is not None:
-            linked = {
-                str(r.get(kind_of_linked(spec).id_field)): r for r in read_objects(applications)
-            }
+            other = kind(spec.link.kind)
+            rows = read_objects(applications)
+            linked = {str(r.get(other.id_field)): r for r in rows}
+            if other.feeds_history:  # the linked cases see the same earlier cases as elsewhere
+                history.append(other.read(rows, {}))
         batch: Any = _batch(spec, path, linked)
-        ctx = feature_context(lookups, batches=[batch] if spec.feeds_history else [])
+        if spec.feeds_history:
+            history.append(batch)
+        ctx = feature_context(lookups, batches=history)
         scored, fm, rm = scorer.score_batch(spec.name, batch, ctx)
     except JsonLinesError as exc:
         raise BatchScoreError(str(exc)) from exc
@@ -153,12 +158,6 @@ def score_file(
         "referred": int(scored.refer.sum()),
         "model_version": scorer.info.version,
     }
-
-
-def kind_of_linked(spec: Any) -> Any:
-    from mizugiwa.features.kinds import kind
-
-    return kind(spec.link.kind)
 
 
 def _slice(scored: Any, start: int, stop: int) -> Any:
