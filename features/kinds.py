@@ -181,7 +181,10 @@ _KINDS: dict[str, CaseKindSpec] = {}
 
 
 def register_kind(spec: CaseKindSpec) -> CaseKindSpec:
-    """Add a kind of case; its name, id field and batch must not clash with another's."""
+    """Add a kind of case; its name and id field must not clash with another's (the name is
+    at most 12 characters: the service stores it beside each case)."""
+    if not spec.name or len(spec.name) > 12:
+        raise ValueError(f"kind name {spec.name!r}: 1 to 12 characters")
     if spec.name in _KINDS:
         raise ValueError(f"a kind of case named {spec.name!r} is already registered")
     for other in _KINDS.values():

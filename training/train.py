@@ -194,7 +194,7 @@ class Fitted:
         return self.model_reasons.get("entry", "no entries in the data")
 
 
-def _fit_slot(
+def fit_slot(
     spec: CaseKindSpec,
     cases: CaseSet,
     split: TimeSplit | None,
@@ -284,7 +284,7 @@ def fit_models(
             own_split = time_split(cases.when)
         else:
             own_split = None
-        models, reasons[spec.name] = _fit_slot(spec, cases, own_split, seed, params, info)
+        models, reasons[spec.name] = fit_slot(spec, cases, own_split, seed, params, info)
         slots[spec.name] = ModelSlot(FeatureSpec.of(spec.indicators), models)
     logistic = {c: fit_logistic(x[tr], lab.y[c][tr], fit_w[tr], seed=seed) for c in CONCERNS}
     fingerprint = running_fingerprint()
