@@ -48,9 +48,9 @@ def catalogue() -> list[dict[str, Any]]:
             item["features"].append(ind.name)
     for spec in kinds():
         for rule in spec.rules:
-            item = entries.get(rule.code)
-            if item is None or item["kind"] != "rule":
-                item = entries[rule.code] = {
+            found = entries.get(rule.code)
+            if found is None or found["kind"] != "rule":
+                found = entries[rule.code] = {
                     "code": rule.code,
                     "kind": "rule",
                     "concern": rule.concern.value if rule.concern else None,
@@ -61,8 +61,8 @@ def catalogue() -> list[dict[str, Any]]:
                     "shown_as_reason": True,
                     "doc": "",
                 }
-            item["applies_to"].append(spec.name)
-            item["doc"] = " ".join(part for part in (item["doc"], rule.doc) if part)
+            found["applies_to"].append(spec.name)
+            found["doc"] = " ".join(part for part in (found["doc"], rule.doc) if part)
     for item in PROTECTION_CODES:
         entries[item["code"]] = {**item, "shown_as_reason": False}
     return [entries[code] for code in sorted(entries)]
