@@ -18,16 +18,32 @@ import orjson
 class JsonLinesError(ValueError):
     """A JSON Lines file cannot be read: the message names the file, the line and the field.
 
-    ``path``, ``line`` (1-based; ``None`` for the file as a whole) and ``field`` (dotted; ``None``
-    when the line is not JSON at all) are kept for callers that show them apart.
+    ``path``, ``line`` (1-based; ``None`` for the file as a whole), ``field`` (dotted; ``None``
+    when the line is not JSON at all) and ``problem`` are kept for callers that show them apart;
+    ``errors`` holds every bad line when a reader reports them all at once (an import is all or
+    nothing). Callers that add their own context subclass it (``DatasetError``,
+    ``BatchScoreError``, ``LoadError``), so one ``except JsonLinesError`` catches them all.
+    Built with only a message, it is about a file or folder as a whole.
     """
 
     def __init__(
-        self, path: Path | str, line: int | None, problem: str, field: str | None = None
+        self,
+        path: Path | str,
+        line: int | None = None,
+        problem: str | None = None,
+        field: str | None = None,
+        *,
+        errors: list[JsonLinesError] | None = None,
     ) -> None:
-        self.path = Path(path)
         self.line = line
         self.field = field
+        self.errors = errors or []
+        if problem is None:  # a message already saying what it is about
+            self.path = None
+            self.problem = str(path)
+            super().__init__(str(path))
+            return
+        self.path = Path(path)
         self.problem = problem
         where = self.path.name if line is not None else str(self.path)
         if line is not None:
@@ -35,6 +51,11 @@ class JsonLinesError(ValueError):
         if field:
             where += f": {field}"
         super().__init__(f"{where}: {problem}")
+
+    @property
+    def message(self) -> str:
+        """What is wrong, without where."""
+        return self.problem
 
 
 def iter_lines(path: Path | str) -> Iterator[tuple[int, bytes]]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.features.contract import Score
+from mizugiwa.features.jsonl import JsonLinesError, parse_line
 from mizugiwa.features.kinds import kind, kinds
 from mizugiwa.features.records import Outcome, OutcomeKind, VisaApplication
 from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction
@@ -252,7 +253,9 @@ def import_applications(engine: Engine, lines: Iterable[bytes], source: str) -> 
         if not line.strip():
             continue
         try:
-            records.append(VisaApplication.model_validate_json(line))
+            records.append(VisaApplication.model_validate(parse_line(source, number, line)))
+        except JsonLinesError as exc:
+            errors.append(f"{source}:{number}: {exc.problem}")
         except ValidationError as exc:
             for err in exc.errors():
                 where = ".".join(str(p) for p in err["loc"]) or "(record)"

@@ -14,12 +14,13 @@ from typing import Any
 
 import orjson
 
+from mizugiwa.features.jsonl import JsonLinesError
 from mizugiwa.settings import Settings, get_settings
 
 CHUNK = 50_000
 
 
-class BatchScoreError(ValueError):
+class BatchScoreError(JsonLinesError):
     """The input cannot be scored; the message names the file, record and field."""
 
 
@@ -47,8 +48,6 @@ def _lookups(tipdb: Path | None, settings: Settings) -> Any:
     from mizugiwa.features.context_factory import read_lookups
 
     if tipdb is not None:
-        from mizugiwa.features.jsonl import JsonLinesError
-
         try:
             return read_lookups(tipdb=tipdb)
         except JsonLinesError as exc:
@@ -109,7 +108,7 @@ def score_file(
     """
     from mizugiwa.features.context_factory import feature_context
     from mizugiwa.features.indicators import BatchError
-    from mizugiwa.features.jsonl import JsonLinesError, read_objects
+    from mizugiwa.features.jsonl import read_objects
     from mizugiwa.features.kinds import UnknownKindError, kind, kind_of_record
     from mizugiwa.models.registry import RegistryError, load_scorer
     from mizugiwa.models.scorer import FeatureMismatchError

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
-import orjson
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
+from pydantic import ValidationError
 
 from mizugiwa.features.indicators.reading import (
     BatchError,
@@ -36,6 +36,7 @@ from mizugiwa.features.indicators.reading import (
 )
 from mizugiwa.features.indicators.reading import mrz_text as _mrz
 from mizugiwa.features.indicators.reading import seconds as _seconds
+from mizugiwa.features.jsonl import field_error, iter_lines, iter_objects, parse_line
 from mizugiwa.features.network import SECONDS_PER_DAY
 from mizugiwa.features.records import BorderEntry, VisaApplication
 from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
@@ -227,12 +228,27 @@ class ApplicationBatch:
     def from_jsonl(cls, path: str | Path, *, validate: bool = False) -> ApplicationBatch:
         """Columns from a JSON Lines file of applications; ``validate`` checks each line with
         pydantic first (an error names the line and the field)."""
-        with open(path, "rb") as handle:
-            lines = (line for line in handle if line.strip())
-            if validate:
-                return cls.from_records([orjson.loads(line) for line in lines])
-            with paused_gc():
-                return cls(**application_columns(raw_columns(lines, orjson.loads)))
+        if validate:
+            records = []
+            for number, row in iter_objects(path):
+                try:
+                    records.append(VisaApplication.model_validate(row))
+                except ValidationError as exc:
+                    raise field_error(path, number, exc) from exc
+            return cls.from_records(records)
+        where = [0]
+
+        def lines() -> Iterable[bytes]:
+            for number, line in iter_lines(path):
+                where[0] = number
+                yield line
+
+        with paused_gc():
+            return cls(
+                **application_columns(
+                    raw_columns(lines(), lambda line: parse_line(path, where[0], line))
+                )
+            )
 
     # ----------------------------------------------------------------- derived columns
     def __len__(self) -> int:
