@@ -27,17 +27,10 @@ class BatchScoreError(JsonLinesError):
 def _batch(spec: Any, path: Path, linked: dict[str, Any]) -> Any:
     """The file's cases as one batch: straight from the lines into columns where the kind can
     (``read_lines``), else through the records' JSON form."""
-    from mizugiwa.features.jsonl import iter_lines, parse_line
+    from mizugiwa.features.jsonl import read_fast
 
     if spec.read_lines is not None and not linked:
-        where = [0]
-
-        def lines() -> Iterable[bytes]:
-            for number, line in iter_lines(path):
-                where[0] = number
-                yield line
-
-        return spec.read_lines(lines(), lambda line: parse_line(path, where[0], line))
+        return read_fast(path, lambda lines: spec.read_lines(lines, orjson.loads))
     from mizugiwa.features.jsonl import read_objects
 
     return spec.read(read_objects(path), linked)

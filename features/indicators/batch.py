@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
+import orjson
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
 from pydantic import ValidationError
@@ -36,7 +37,7 @@ from mizugiwa.features.indicators.reading import (
 )
 from mizugiwa.features.indicators.reading import mrz_text as _mrz
 from mizugiwa.features.indicators.reading import seconds as _seconds
-from mizugiwa.features.jsonl import field_error, iter_lines, iter_objects, parse_line
+from mizugiwa.features.jsonl import field_error, iter_objects, read_fast
 from mizugiwa.features.network import SECONDS_PER_DAY
 from mizugiwa.features.records import BorderEntry, VisaApplication
 from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
@@ -90,6 +91,17 @@ def fast_phone_key(raw: str | None) -> str | None:
                     national = len(digits) - size
                     return "+" + digits if national in lengths else "raw:" + digits
     return phone_key(raw)
+
+
+def read_application_lines(path: str | Path) -> list[list[Any]]:
+    """The raw columns of a JSON Lines file of applications, straight from the lines (see
+    :func:`mizugiwa.features.jsonl.read_fast`: a bad line is named as by the one reader)."""
+
+    def read(lines: Iterable[bytes]) -> list[list[Any]]:
+        with paused_gc():
+            return raw_columns(lines, orjson.loads)
+
+    return read_fast(path, read)
 
 
 def _objects(values: Sequence[Any]) -> np.ndarray:
@@ -236,19 +248,8 @@ class ApplicationBatch:
                 except ValidationError as exc:
                     raise field_error(path, number, exc) from exc
             return cls.from_records(records)
-        where = [0]
-
-        def lines() -> Iterable[bytes]:
-            for number, line in iter_lines(path):
-                where[0] = number
-                yield line
-
         with paused_gc():
-            return cls(
-                **application_columns(
-                    raw_columns(lines(), lambda line: parse_line(path, where[0], line))
-                )
-            )
+            return cls(**application_columns(read_application_lines(path)))
 
     # ----------------------------------------------------------------- derived columns
     def __len__(self) -> int:
