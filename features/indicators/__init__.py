@@ -22,7 +22,11 @@ Public API (stable; models, training and the service use only this)::
   formatter, ``doc``). Each is one small function computing its column over the whole batch, so
   online scoring is the same code on a batch of one. ``NaN`` marks "not applicable / unknown"
   (each docstring says when).
-- ``RULES``: :class:`Rule` records that refer regardless of any model.
+- ``APPLICATION_RULES`` / ``ENTRY_RULES``: :class:`Rule` records that refer regardless of any
+  model, per kind of case (``RULES``: every code once, for the catalogue).
+- Which indicators and rules belong to which kind of case is said once, in the kinds' specs
+  (``mizugiwa.features.kinds``); ``feature_matrix`` and ``rule_matrix`` compute them for a batch
+  of any kind.
 - Point in time: every database lookup is as of the application's submission date (UTC) or the
   entry's arrival date; the network counts see only strictly earlier applications.
 - Nationality, sex, age, religion and ethnicity are never features. The MRZ indicators compare
@@ -75,7 +79,6 @@ __all__ = [
     "compute_rules",
     "explain",
     "feature_matrix",
-    "feature_names",
     "protection_guidance",
     "rule_hits",
     "rule_matrix",
@@ -83,11 +86,6 @@ __all__ = [
 
 _BY_NAME: dict[str, Indicator[Any]] = {ind.name: ind for ind in [*FEATURES, *ENTRY_FEATURES]}
 _INTERVIEW_LANGUAGES = ("ja", "en")
-
-
-def feature_names(kind: str = "application") -> list[str]:
-    """Column names in matrix order for ``application`` or ``entry`` features."""
-    return [ind.name for ind in (FEATURES if kind == "application" else ENTRY_FEATURES)]
 
 
 def feature_matrix(
