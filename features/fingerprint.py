@@ -27,6 +27,7 @@ FINGERPRINTED: tuple[str, ...] = (
     "tipdb/normalise.py",
     "tipdb/entities.py",
     "tipdb/snapshot.py",
+    "context_factory.py",
     "jsonl.py",
     "kinds.py",
     "mrz_check.py",

@@ -90,7 +90,8 @@ class ServiceRoute:
 
 @dataclass(frozen=True)
 class CaseKindSpec:
-    """One kind of case (see the module doc).
+    """One kind of case (see the module doc). Its ``name`` is also the key of its model slot
+    (models and reference panel) in a scorer and its value in the service's ``kind`` column.
 
     ``read(records, linked)`` builds the kind's batch from records in their JSON form and the
     linked records by id (JSON form; empty for a kind without a :class:`Link`). ``victims``
@@ -123,11 +124,6 @@ class CaseKindSpec:
     description: str = ""
     read_lines: LinesReader | None = None
     file: str = ""
-
-    @property
-    def model_slot(self) -> str:
-        """The key of the kind's models and reference panel in a scorer."""
-        return self.name
 
     def features(self, batch: Any, ctx: FeatureContext) -> FeatureMatrix:
         """Every indicator of the kind for every row of ``batch``, as of each case's date."""
@@ -253,11 +249,6 @@ def kind_of_record(record: Mapping[str, Any]) -> CaseKindSpec:
 def kind_of_batch(batch: Any) -> CaseKindSpec:
     """The kind whose batches look like ``batch`` (by the batch's ``kind`` attribute)."""
     return kind(str(getattr(batch, "kind", "")))
-
-
-def history_batches(batches: Iterable[tuple[CaseKindSpec, Any]]) -> list[Any]:
-    """The batches whose kind feeds the network history."""
-    return [batch for spec, batch in batches if spec.feeds_history and len(batch)]
 
 
 # -- the built-in kinds ----------------------------------------------------------------------
