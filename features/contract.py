@@ -8,13 +8,31 @@ These models are the service's response bodies and the rows ``mizugiwa score`` w
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from mizugiwa.features.records import Concern
 
-CaseKind = Literal["application", "entry"]
+
+def _registered_kind(name: str) -> str:
+    """A kind of case registered in :mod:`mizugiwa.features.kinds` (imported here, not at the
+    top: the kinds' specs import the indicators, which import this contract)."""
+    from mizugiwa.features.kinds import UnknownKindError, kind
+
+    try:
+        return kind(name).name
+    except UnknownKindError as exc:
+        raise ValueError(str(exc)) from None
+
+
+#: The name of a registered kind of case (``application``, ``entry``, ...): derived from the
+#: registry of kinds, so a new kind needs no edit here.
+CaseKind = Annotated[
+    str,
+    AfterValidator(_registered_kind),
+    Field(description="A registered kind of case, e.g. application or entry."),
+]
 
 
 class _Out(BaseModel):

@@ -24,11 +24,11 @@ PROTECTION_CODES: list[dict[str, Any]] = [
 def catalogue() -> list[dict[str, Any]]:
     """Every reason and rule code once, sorted by code: ``code``, ``kind`` (indicator, rule,
     protection), ``concern``, ``text_en``, ``text_ja``, ``applies_to``, ``features``, ``doc``."""
-    from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, RULES
+    from mizugiwa.features.kinds import kinds
 
     entries: dict[str, dict[str, Any]] = {}
-    for kind, indicators in (("application", FEATURES), ("entry", ENTRY_FEATURES)):
-        for ind in indicators:
+    for spec in kinds():
+        for ind in spec.indicators:
             item = entries.setdefault(
                 ind.code,
                 {
@@ -43,25 +43,26 @@ def catalogue() -> list[dict[str, Any]]:
                     "doc": ind.doc,
                 },
             )
-            if kind not in item["applies_to"]:
-                item["applies_to"].append(kind)
+            if spec.name not in item["applies_to"]:
+                item["applies_to"].append(spec.name)
             item["features"].append(ind.name)
-    for rule in RULES:
-        entries[rule.code] = {
-            "code": rule.code,
-            "kind": "rule",
-            "concern": rule.concern.value if rule.concern else None,
-            "text_en": rule.text_en,
-            "text_ja": rule.text_ja,
-            "applies_to": [
-                kind
-                for kind, check in (("application", rule.application), ("entry", rule.entry))
-                if check is not None
-            ],
-            "features": [],
-            "shown_as_reason": True,
-            "doc": rule.doc,
-        }
+    for spec in kinds():
+        for rule in spec.rules:
+            found = entries.get(rule.code)
+            if found is None or found["kind"] != "rule":
+                found = entries[rule.code] = {
+                    "code": rule.code,
+                    "kind": "rule",
+                    "concern": rule.concern.value if rule.concern else None,
+                    "text_en": rule.text_en,
+                    "text_ja": rule.text_ja,
+                    "applies_to": [],
+                    "features": [],
+                    "shown_as_reason": True,
+                    "doc": "",
+                }
+            found["applies_to"].append(spec.name)
+            found["doc"] = " ".join(part for part in (found["doc"], rule.doc) if part)
     for item in PROTECTION_CODES:
         entries[item["code"]] = {**item, "shown_as_reason": False}
     return [entries[code] for code in sorted(entries)]

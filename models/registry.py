@@ -9,11 +9,9 @@ fills its :class:`~models.contract.ModelInfo` with the name, version, alias and 
 
 from __future__ import annotations
 
-import pickle
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mizugiwa.settings import Settings, get_settings
@@ -151,9 +149,11 @@ def alias_version(alias: str = CHAMPION, *, settings: Settings | None = None) ->
 
 
 def _download_scorer(version: ModelVersion, settings: Settings) -> Scorer:
+    """The version's scorer, downloaded and loaded by :func:`models.loader.load_scorer_file`
+    (which refuses one trained on other features)."""
     import mlflow
 
-    from mizugiwa.models.scorer import Scorer
+    from mizugiwa.models.loader import ModelFileError, load_scorer_file
 
     uri = f"models:/{settings.registered_model_name}/{version.version}"
     previous = mlflow.get_registry_uri()
@@ -169,11 +169,10 @@ def _download_scorer(version: ModelVersion, settings: Settings) -> Scorer:
             raise RegistryError(f"{uri} holds no {SCORER_ARTIFACT}: {exc}") from exc
         finally:
             mlflow.set_registry_uri(previous)
-        with Path(path).open("rb") as handle:
-            scorer = pickle.load(handle)
-    if not isinstance(scorer, Scorer):
-        raise RegistryError(f"{uri}: {SCORER_ARTIFACT} is not a Scorer")
-    return scorer
+        try:
+            return load_scorer_file(path)
+        except ModelFileError as exc:
+            raise RegistryError(f"{uri}: {exc}") from exc
 
 
 def load_scorer(alias: str = CHAMPION, *, settings: Settings | None = None) -> Scorer:
@@ -196,7 +195,6 @@ def load_version(
     s = _settings(settings)
     mv = get_version(version, settings=s)
     scorer = _download_scorer(mv, s)
-    scorer.check_features()
     info_update: dict[str, Any] = {
         "name": s.registered_model_name,
         "version": str(mv.version),

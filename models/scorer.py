@@ -1,14 +1,17 @@
 """The scorer: everything needed to score a case, in one picklable object loaded once.
 
-A :class:`Scorer` holds, per concern, a LightGBM model with a Platt calibration, the
-entry model for document and impersonation concerns at the border, the names and a digest of the
-indicators it was trained on, a learnt weight per indicator and concern (for ordering reasons),
-and a reference sample of recent risks per post from which referral thresholds are set for any
-interview capacity.
+A :class:`Scorer` holds one :class:`ModelSlot` per kind of case (``mizugiwa.features.kinds``):
+the names of the indicators the slot's models learnt from, a LightGBM model with a Platt
+calibration per concern the kind has a model of its own for, learnt weights per indicator (for
+ordering reasons), and a reference sample of recent risks per post from which referral
+thresholds are set for any interview capacity. It also records the fingerprint of the feature
+code it was trained with (:mod:`mizugiwa.features.fingerprint`).
 
-Scoring a batch is vectorised: features, rules, the three models and the thresholds run over
-arrays; only the cases referred get reasons (each the fired indicators of the concerns that drove
-the referral, ordered by the learnt weight), so no per-row model explanation is ever computed.
+Scoring a batch of any kind is the same vectorised path: features, rules, the slot's models and
+the thresholds run over arrays. A kind linked to another (a border entry naming its visa
+application) takes the linked case's probabilities as the floor of its own. Only the cases
+referred get reasons (each the fired indicators of the concerns that drove the referral, ordered
+by the learnt weight), so no per-row model explanation is ever computed.
 
 The scorer refuses to run on features other than those the code now defines
 (:class:`FeatureMismatchError`): a model silently fed reordered or redefined columns would give
@@ -18,31 +21,24 @@ confident nonsense.
 from __future__ import annotations
 
 import copy
-import hashlib
-import types
 from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mizugiwa.features.contract import CaseKind, ModelInfo, Score
+from mizugiwa.features.contract import ModelInfo, Score
+from mizugiwa.features.fingerprint import running_fingerprint
 from mizugiwa.features.indicators import (
-    ENTRY_FEATURES,
-    FEATURES,
-    ApplicationBatch,
-    EntryBatch,
     FeatureContext,
     FeatureMatrix,
     RuleMatrix,
-    compute_entry_features,
-    compute_features,
-    compute_rules,
     explain,
     protection_guidance,
     rule_hits,
 )
-from mizugiwa.features.records import CONCERNS, BorderEntry, Concern, VisaApplication
+from mizugiwa.features.kinds import CaseKindSpec, kind, kinds
+from mizugiwa.features.records import CONCERNS, Concern
 from mizugiwa.models.capacity import UNSEEN_POST, refer_at_capacity, thresholds_for_capacity
 
 if TYPE_CHECKING:
@@ -56,48 +52,22 @@ MAX_REFERENCE_PER_POST = 20_000
 
 
 class FeatureMismatchError(RuntimeError):
-    """The scorer was trained on other indicators than the code now defines."""
-
-
-def _hash_code(h: Any, code: types.CodeType) -> None:
-    """Feed a code object into a hash: bytecode, names, and constants (nested code recursed,
-    so no memory address ever enters the digest)."""
-    h.update(code.co_code)
-    h.update(repr(code.co_names).encode())
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            _hash_code(h, const)
-        else:
-            h.update(repr(const).encode())
+    """The scorer was trained on other indicators, or other feature code, than runs now."""
 
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """Names and a digest of a list of indicators (their code, concern and source)."""
+    """The names, in matrix order, of the indicators a slot's models learnt from."""
 
     names: tuple[str, ...]
-    digest: str
 
     @classmethod
     def of(cls, indicators: Sequence[Any]) -> FeatureSpec:
-        """The spec of indicators as the running code defines them.
-
-        The digest covers each indicator's name, reason code, concern, docstring and compiled
-        code (bytecode, constants and names of its function and its ``fires`` threshold), read
-        from memory rather than from the source files, so it describes the code that runs.
-        """
-        h = hashlib.sha256()
-        for ind in indicators:
-            concern = getattr(ind.concern, "value", ind.concern)
-            h.update(f"{ind.name}|{ind.code}|{concern}|{ind.compute.__doc__}\n".encode())
-            for fn in (ind.compute, getattr(ind, "fires", None)):
-                code = getattr(fn, "__code__", None)
-                if code is not None:
-                    _hash_code(h, code)
-        return cls(names=tuple(ind.name for ind in indicators), digest=h.hexdigest())
+        """The spec of indicators as the running code defines them."""
+        return cls(names=tuple(ind.name for ind in indicators))
 
     def check(self, current: FeatureSpec, what: str) -> None:
-        """Raise :class:`FeatureMismatchError` unless ``current`` is this spec."""
+        """Raise :class:`FeatureMismatchError` unless ``current`` has the same names in order."""
         if current.names != self.names:
             missing = sorted(set(self.names) - set(current.names))
             added = sorted(set(current.names) - set(self.names))
@@ -105,11 +75,6 @@ class FeatureSpec:
             raise FeatureMismatchError(
                 f"the {what} model was trained on other indicators than the code defines "
                 f"({detail}); retrain it"
-            )
-        if current.digest != self.digest:
-            raise FeatureMismatchError(
-                f"the {what} indicators were redefined since the model was trained "
-                f"(digest {self.digest[:12]} vs {current.digest[:12]}); retrain it"
             )
 
 
@@ -166,7 +131,7 @@ class ReferencePanel:
 class ScoredBatch:
     """Vectorised scores of a batch, before they become :class:`Score` objects."""
 
-    kind: CaseKind
+    kind: str
     case_id: np.ndarray
     post: np.ndarray
     probabilities: dict[Concern, np.ndarray]
@@ -188,44 +153,54 @@ class ScoredBatch:
         return [max(CONCERNS, key=lambda c: self.probabilities[c][i])]
 
 
+@dataclass
+class ModelSlot:
+    """One kind of case's models: the indicators they learnt from (:class:`FeatureSpec`), a
+    calibrated model per concern the kind has its own model for (possibly none: the kind then
+    relies on its link and its rules) and its reference panel (``None``: the thresholds of the
+    kind its spec names in ``thresholds_from``)."""
+
+    features: FeatureSpec
+    models: dict[Concern, CalibratedModel] = field(default_factory=dict)
+    reference: ReferencePanel | None = None
+
+
 class _GuidanceCache:
     """Interview guidance per row, computed once per distinct situation.
 
-    For applications, ``protection_guidance`` reads only the person's languages and sex, whether
-    an exploitation indicator fires and whether a known victim matches; rows alike in those get
-    the same guidance, so it is computed for one row of each kind (a few hundred in a million).
-    Entries, whose person comes from the linked application or the MRZ, are computed per row.
+    A batch that offers ``guidance_keys`` (applications: languages, sex, whether an exploitation
+    indicator fires) gets guidance computed for one row of each situation (a few hundred in a
+    million); other batches (entries, whose person comes from the linked application or the
+    MRZ) get it per row.
     """
 
-    def __init__(self, batch: Any, fm: FeatureMatrix, compute: Any) -> None:
-        self.batch, self.fm, self.compute = batch, fm, compute
+    def __init__(self, batch: Any, fm: FeatureMatrix, indicators: Sequence[Any]) -> None:
+        self.batch, self.fm, self.indicators = batch, fm, indicators
         self.cache: dict[Any, dict[str, Any]] = {}
         self.keys: list[Any] | None = None
-        if isinstance(batch, ApplicationBatch) and len(batch):
-            by_name = {ind.name: ind for ind in FEATURES}
+        keys_of = getattr(batch, "guidance_keys", None)
+        if keys_of is not None and len(batch):
+            by_name = {ind.name: ind for ind in indicators}
             exploitation = np.zeros(len(batch), dtype=bool)
             for k, name in enumerate(fm.names):
                 ind = by_name.get(name)
                 if ind is not None and ind.concern is Concern.EXPLOITATION:
                     exploitation |= ind.fired(fm.values[:, k])
-            self.keys = list(
-                zip(
-                    (tuple(x) if x is not None else () for x in batch.languages),
-                    batch.sex.tolist(),
-                    exploitation.tolist(),
-                    np.asarray(fm.victim_match, dtype=bool).tolist(),
-                    strict=True,
-                )
-            )
+            victims = np.asarray(fm.victim_match, dtype=bool).tolist()
+            self.keys = [(*key, v) for key, v in zip(keys_of(exploitation), victims, strict=True)]
+
+    def _compute(self, row: int) -> dict[str, Any]:
+        guidance = protection_guidance(self.batch, self.fm, row, self.indicators)
+        out: dict[str, Any] = guidance.model_dump(mode="json")
+        return out
 
     def __call__(self, row: int) -> dict[str, Any]:
         if self.keys is None:
-            out: dict[str, Any] = self.compute(self.batch, self.fm, row).model_dump(mode="json")
-            return out
+            return self._compute(row)
         key = self.keys[row]
         found = self.cache.get(key)
         if found is None:
-            found = self.compute(self.batch, self.fm, row).model_dump(mode="json")
+            found = self._compute(row)
             self.cache[key] = found
         return found
 
@@ -236,24 +211,14 @@ class Scorer:
     def __init__(
         self,
         *,
-        features: FeatureSpec,
-        entry_features: FeatureSpec,
-        rules_version: str,
-        models: Mapping[Concern, CalibratedModel],
-        entry_model: CalibratedModel | None,
-        reference: ReferencePanel,
-        entry_reference: ReferencePanel | None,
+        slots: Mapping[str, ModelSlot],
+        fingerprint: str,
         info: ModelInfo,
         capacity: float = DEFAULT_CAPACITY,
         post_capacity: Mapping[str, float] | None = None,
     ) -> None:
-        self.features = features
-        self.entry_features = entry_features
-        self.rules_version = rules_version
-        self.models = dict(models)
-        self.entry_model = entry_model
-        self.reference = reference
-        self.entry_reference = entry_reference
+        self.slots = dict(slots)
+        self.fingerprint = fingerprint
         self.info = info
         self.capacity = float(capacity)
         self.post_capacity = dict(post_capacity or {})
@@ -266,17 +231,35 @@ class Scorer:
         return state
 
     # ----------------------------------------------------------------- configuration
-    @property
-    def feature_names(self) -> tuple[str, ...]:
-        return self.features.names
+    def slot(self, name: str) -> ModelSlot:
+        """The model slot of a kind of case."""
+        found = self.slots.get(name)
+        if found is None:
+            raise FeatureMismatchError(
+                f"the model has no slot for kind of case {name!r} (it knows "
+                f"{', '.join(self.slots)}): retrain it with that kind registered"
+            )
+        return found
+
+    def _reference(self, name: str) -> ReferencePanel | None:
+        slot = self.slots[name]
+        if slot.reference is not None:
+            return slot.reference
+        try:
+            fallback = kind(name).thresholds_from
+        except KeyError:
+            fallback = None
+        if fallback is not None and fallback in self.slots:
+            return self._reference(fallback)
+        return None
 
     def _set_thresholds(self) -> None:
-        self.thresholds = self.reference.thresholds(self.capacity, self.post_capacity)
-        self.entry_thresholds = (
-            self.entry_reference.thresholds(self.capacity, self.post_capacity)
-            if self.entry_reference is not None
-            else self.thresholds
-        )
+        """Thresholds per kind and post, from each kind's reference panel."""
+        self.thresholds: dict[str, dict[str, float]] = {}
+        for name in self.slots:
+            reference = self._reference(name)
+            if reference is not None:
+                self.thresholds[name] = reference.thresholds(self.capacity, self.post_capacity)
 
     def with_capacity(self, settings: Settings) -> Scorer:
         """A copy whose thresholds follow the settings' interview capacities."""
@@ -293,56 +276,120 @@ class Scorer:
         return clone
 
     def check_features(self) -> None:
-        """Raise :class:`FeatureMismatchError` if the code's indicators differ from training's."""
-        self.features.check(FeatureSpec.of(FEATURES), "application")
-        self.entry_features.check(FeatureSpec.of(ENTRY_FEATURES), "entry")
+        """Raise :class:`FeatureMismatchError` if the running code computes other features than
+        the ones the models learnt from: other indicators of a kind, or any change to the code
+        that computes a feature (its fingerprint)."""
+        for spec in kinds():
+            if spec.name in self.slots:
+                self.slots[spec.name].features.check(FeatureSpec.of(spec.indicators), spec.name)
+        running = running_fingerprint()
+        if self.fingerprint != running:
+            raise FeatureMismatchError(
+                "the code that computes features was redefined since this model was trained "
+                f"(model fingerprint {self.fingerprint}, running code {running}): the model "
+                "would score other feature values than it learnt from. Retrain it on this code "
+                "(mizugiwa train) and promote the new version, or run the code it was trained "
+                "with."
+            )
 
     def capacity_for(self, post: str) -> float:
         return self.post_capacity.get(post, self.capacity)
 
     # ----------------------------------------------------------------- vectorised
-    def predict_proba(self, fm: FeatureMatrix) -> dict[Concern, np.ndarray]:
-        """Calibrated probability per concern for a feature matrix of applications."""
-        if tuple(fm.names) != self.features.names:
-            raise FeatureMismatchError(
-                "feature matrix columns differ from the model's: "
-                f"{list(fm.names)[:5]}... vs {list(self.features.names)[:5]}..."
-            )
-        values = np.asarray(fm.values, dtype=np.float32)
-        return {c: self.models[c].predict(values) for c in CONCERNS}
-
-    def predict_entry_proba(
-        self, efm: FeatureMatrix, linked: Mapping[Concern, np.ndarray]
+    def predict_proba(
+        self, fm: FeatureMatrix, kind_name: str = "application"
     ) -> dict[Concern, np.ndarray]:
-        """Per concern for entries: the entry model for impersonation (the larger of it and the
-        linked application's), the linked application's probabilities for the others."""
-        if tuple(efm.names) != self.entry_features.names:
-            raise FeatureMismatchError("entry feature matrix columns differ from the model's")
-        out = {c: np.asarray(linked[c], dtype=np.float64) for c in CONCERNS}
-        if self.entry_model is not None:
-            own = self.entry_model.predict(np.asarray(efm.values, dtype=np.float32))
-            out[Concern.IMPERSONATION] = np.maximum(out[Concern.IMPERSONATION], own)
+        """Calibrated probability of each concern the kind's slot has a model for."""
+        slot = self.slot(kind_name)
+        if tuple(fm.names) != slot.features.names:
+            raise FeatureMismatchError(
+                f"{kind_name} feature matrix columns differ from the model's: "
+                f"{list(fm.names)[:5]}... vs {list(slot.features.names)[:5]}..."
+            )
+        if not slot.models:
+            return {}
+        values = np.asarray(fm.values, dtype=np.float32)
+        return {c: m.predict(values) for c, m in slot.models.items()}
+
+    def probabilities(
+        self,
+        spec: CaseKindSpec,
+        batch: Any,
+        fm: FeatureMatrix,
+        ctx: FeatureContext,
+        linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
+    ) -> dict[Concern, np.ndarray]:
+        """Per concern for a batch of ``spec``'s kind: its own models' probabilities, floored
+        by the linked case's (zero where there is no model or no linked case)."""
+        n = len(batch)
+        own = self.predict_proba(fm, spec.name)
+        if spec.link is None:
+            return {c: own[c] if c in own else np.zeros(n, dtype=np.float64) for c in CONCERNS}
+        out = self._linked_probabilities(spec, batch, ctx, linked_cache)
+        for c, p in own.items():
+            out[c] = np.maximum(out[c], p)
+        return out
+
+    def _linked_probabilities(
+        self,
+        spec: CaseKindSpec,
+        batch: Any,
+        ctx: FeatureContext,
+        cache: MutableMapping[str, dict[Concern, float]] | None = None,
+    ) -> dict[Concern, np.ndarray]:
+        """Each case's linked case's probabilities (zero where none is linked).
+
+        A linked case's probabilities depend only on what was known at its date (point-in-time
+        lookups), so a caller may keep them in ``cache`` (case id to probabilities) for as long
+        as this scorer and the context's database views stay the same; when every linked case
+        is in it, no feature of the linked kind is computed.
+        """
+        assert spec.link is not None
+        n = len(batch)
+        out = {c: np.zeros(n, dtype=np.float64) for c in CONCERNS}
+        other = kind(spec.link.kind)
+        linked = getattr(batch, spec.link.batch)
+        if len(linked):
+            ids = [str(i) for i in getattr(linked, other.id_field)]
+            known = [cache.get(i) for i in ids] if cache is not None else [None]
+            if all(k is not None for k in known):
+                probs = {
+                    c: np.array([k[c] for k in known if k is not None], dtype=np.float64)
+                    for c in CONCERNS
+                }
+            else:
+                probs = self.probabilities(other, linked, other.features(linked, ctx), ctx)
+                if cache is not None:
+                    for row, case_id in enumerate(ids):
+                        cache[case_id] = {c: float(probs[c][row]) for c in CONCERNS}
+            rows = np.asarray(getattr(batch, spec.link.rows))
+            has = rows >= 0
+            for c in CONCERNS:
+                out[c][has] = probs[c][rows[has]]
         return out
 
     def _decide(
         self,
-        kind: CaseKind,
-        case_id: np.ndarray,
-        post: np.ndarray,
+        spec: CaseKindSpec,
+        batch: Any,
         probs: dict[Concern, np.ndarray],
         rules: RuleMatrix,
     ) -> ScoredBatch:
         risk = np.max(np.stack([probs[c] for c in CONCERNS]), axis=0)
-        table = self.thresholds if kind == "application" else self.entry_thresholds
-        post = np.asarray(post).astype(str)
+        table = self.thresholds.get(spec.name)
+        if table is None:
+            raise FeatureMismatchError(
+                f"the model has no referral thresholds for kind {spec.name!r}: retrain it"
+            )
+        post = np.asarray(getattr(batch, spec.post_field)).astype(str)
         codes, inverse = np.unique(post, return_inverse=True)
         per_code = np.array(
             [table.get(str(p), table[UNSEEN_POST]) for p in codes], dtype=np.float64
         )
         capacity = np.array([self.capacity_for(str(p)) for p in codes], dtype=np.float64)
         return ScoredBatch(
-            kind=kind,
-            case_id=np.asarray(case_id),
+            kind=spec.name,
+            case_id=np.asarray(getattr(batch, spec.id_field)),
             post=post,
             probabilities=probs,
             risk=risk,
@@ -352,87 +399,35 @@ class Scorer:
             rule_refer=np.asarray(rules.any(), dtype=bool),
         )
 
-    def score_application_batch(
-        self, batch: Any, ctx: FeatureContext
-    ) -> tuple[ScoredBatch, FeatureMatrix, RuleMatrix]:
-        """Vectorised scores of an :class:`~features.indicators.ApplicationBatch`."""
-        fm = compute_features(batch, ctx)
-        rm = compute_rules(batch, ctx)
-        probs = self.predict_proba(fm)
-        return self._decide("application", batch.application_id, batch.post_code, probs, rm), fm, rm
-
-    def score_entry_batch(
+    def score_batch(
         self,
+        kind_name: str,
         batch: Any,
         ctx: FeatureContext,
         linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
     ) -> tuple[ScoredBatch, FeatureMatrix, RuleMatrix]:
-        """Vectorised scores of an :class:`~features.indicators.EntryBatch`.
-
-        ``linked_cache`` (application id to probabilities) spares re-scoring linked
-        applications already scored by this scorer in this context; see
-        :meth:`_linked_probabilities`.
-        """
-        linked = self._linked_probabilities(batch, ctx, linked_cache)
-        efm = compute_entry_features(batch, ctx)
-        rm = compute_rules(batch, ctx)
-        probs = self.predict_entry_proba(efm, linked)
-        return self._decide("entry", batch.entry_id, batch.port_code, probs, rm), efm, rm
-
-    def _linked_probabilities(
-        self,
-        batch: Any,
-        ctx: FeatureContext,
-        cache: MutableMapping[str, dict[Concern, float]] | None = None,
-    ) -> dict[Concern, np.ndarray]:
-        """Each entry's linked application's probabilities (zero where none is linked).
-
-        An application's probabilities depend only on what was known at its submission date
-        (point-in-time lookups), so a caller may keep them in ``cache`` for as long as this
-        scorer and the context's database views stay the same; when every linked application
-        is in it, no application feature is computed.
-        """
-        n = len(batch)
-        out = {c: np.zeros(n, dtype=np.float64) for c in CONCERNS}
-        apps = batch.applications
-        if len(apps):
-            ids = [str(i) for i in apps.application_id]
-            known = [cache.get(i) for i in ids] if cache is not None else [None]
-            if all(k is not None for k in known):
-                app_probs = {
-                    c: np.array([k[c] for k in known if k is not None], dtype=np.float64)
-                    for c in CONCERNS
-                }
-            else:
-                app_probs = self.predict_proba(compute_features(apps, ctx))
-                if cache is not None:
-                    for row, app_id in enumerate(ids):
-                        cache[app_id] = {c: float(app_probs[c][row]) for c in CONCERNS}
-            rows = batch.application_row
-            has = rows >= 0
-            for c in CONCERNS:
-                out[c][has] = app_probs[c][rows[has]]
-        return out
+        """Vectorised scores of a batch of one kind of case (``linked_cache``: see
+        :meth:`_linked_probabilities`)."""
+        spec = kind(kind_name)
+        fm = spec.features(batch, ctx)
+        rm = spec.rule_matrix(batch, ctx)
+        probs = self.probabilities(spec, batch, fm, ctx, linked_cache)
+        return self._decide(spec, batch, probs, rm), fm, rm
 
     # ----------------------------------------------------------------- per case
-    def reason_weights(self, kind: CaseKind) -> dict[str, float]:
+    def reason_weights(self, kind_name: str) -> dict[str, float]:
         """Learnt weight of each indicator (what orders the reasons): its gain importance in
         the model of the concern it supports (the largest over models for other indicators)."""
-        cached = self._reason_weights.get(kind)
+        cached = self._reason_weights.get(kind_name)
         if cached is not None:
             return cached
-        if kind == "entry":
-            models = {Concern.IMPERSONATION: self.entry_model} if self.entry_model else {}
-            indicators: Sequence[Any] = ENTRY_FEATURES
-        else:
-            models = dict(self.models)
-            indicators = FEATURES
+        models = self.slot(kind_name).models
         weights: dict[str, float] = {}
-        for k, ind in enumerate(indicators):
-            own = models.get(ind.concern)
+        for k, ind in enumerate(kind(kind_name).indicators):
+            own = models.get(ind.concern) if ind.concern is not None else None
             chosen = [own] if own is not None else list(models.values())
             weights[ind.name] = max((float(m.weights[k]) for m in chosen), default=0.0)
-        self._reason_weights[kind] = weights
+        self._reason_weights[kind_name] = weights
         return weights
 
     def score_dicts(
@@ -447,10 +442,12 @@ class Scorer:
         """JSON-ready rows of the :class:`Score` schema (fast path for batch scoring);
         reasons only for referred cases. ``scored`` may be a slice of the batch starting at
         row ``offset`` of ``batch``, ``fm`` and ``rm``."""
+        spec = kind(scored.kind)
+        indicators = spec.indicators
         weights = self.reason_weights(scored.kind)
         refer = scored.refer
         info = self.info.model_dump(mode="json")
-        guidance = _GuidanceCache(batch, fm, protection_guidance)
+        guidance = _GuidanceCache(batch, fm, indicators)
         probs = {c.value: scored.probabilities[c].tolist() for c in CONCERNS}
         risk, threshold = scored.risk.tolist(), scored.threshold.tolist()
         capacity = scored.capacity.tolist()
@@ -464,11 +461,16 @@ class Scorer:
                 referred_by.append("model")
             if scored.rule_refer[i]:
                 referred_by.append("rule")
-                hits = [h.model_dump(mode="json") for h in rule_hits(rm, row)]
+                hits = [h.model_dump(mode="json") for h in rule_hits(rm, row, spec.rules)]
             if refer[i]:
                 found = explain(
-                    batch, fm, row, concerns=scored.driving_concerns(i), weights=weights
-                ) or explain(batch, fm, row, weights=weights)
+                    batch,
+                    fm,
+                    row,
+                    concerns=scored.driving_concerns(i),
+                    weights=weights,
+                    indicators=indicators,
+                ) or explain(batch, fm, row, weights=weights, indicators=indicators)
                 reasons = [r.model_dump(mode="json") for r in found]
                 if not reasons and scored.model_refer[i]:
                     reasons = [self._combination_reason(scored, fm, i, row, weights)]
@@ -523,55 +525,36 @@ class Scorer:
             "weight": 0.0,
         }
 
-    def scores(
-        self, scored: ScoredBatch, batch: Any, fm: FeatureMatrix, rm: RuleMatrix
-    ) -> list[Score]:
-        """:class:`Score` objects for a scored batch; reasons only for referred cases."""
-        return [Score.model_validate(row) for row in self.score_dicts(scored, batch, fm, rm)]
-
-    def score_applications(
-        self, records: Sequence[VisaApplication], ctx: FeatureContext
-    ) -> list[Score]:
-        """Score validated visa applications as of their submission dates."""
-        return [Score.model_validate(row) for row in self.application_score_dicts(records, ctx)]
-
-    def application_score_dicts(
-        self, records: Sequence[VisaApplication], ctx: FeatureContext
+    def score_case_dicts(
+        self,
+        kind_name: str,
+        records: Sequence[Any],
+        ctx: FeatureContext,
+        *,
+        linked: Mapping[str, Any] | None = None,
+        linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
     ) -> list[dict[str, Any]]:
-        """As :meth:`score_applications`, as JSON-ready rows of the :class:`Score` schema."""
+        """Score validated records of one kind as of their dates, as JSON-ready rows of the
+        :class:`Score` schema. ``linked`` maps ids to the records of the linked kind they name
+        (a border entry's visa application); ``linked_cache``: see :meth:`score_batch`."""
         if not records:
             return []
-        batch = ApplicationBatch.from_records(records)
-        scored, fm, rm = self.score_application_batch(batch, ctx)
+        spec = kind(kind_name)
+        batch = spec.batch(records, linked)
+        scored, fm, rm = self.score_batch(kind_name, batch, ctx, linked_cache)
         return self.score_dicts(scored, batch, fm, rm)
 
-    def score_entries(
+    def score_cases(
         self,
-        entries: Sequence[BorderEntry],
+        kind_name: str,
+        records: Sequence[Any],
         ctx: FeatureContext,
-        applications: Mapping[str, VisaApplication],
         *,
+        linked: Mapping[str, Any] | None = None,
         linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
     ) -> list[Score]:
-        """Score border entries; ``applications`` maps visa references to linked applications
-        (``linked_cache``: see :meth:`score_entry_batch`)."""
-        return [
-            Score.model_validate(row)
-            for row in self.entry_score_dicts(entries, ctx, applications, linked_cache=linked_cache)
-        ]
-
-    def entry_score_dicts(
-        self,
-        entries: Sequence[BorderEntry],
-        ctx: FeatureContext,
-        applications: Mapping[str, VisaApplication],
-        *,
-        linked_cache: MutableMapping[str, dict[Concern, float]] | None = None,
-    ) -> list[dict[str, Any]]:
-        """As :meth:`score_entries`, as JSON-ready rows of the :class:`Score` schema (for a
-        caller that serialises them directly rather than validating them again)."""
-        if not entries:
-            return []
-        batch = EntryBatch.from_records(entries, applications)
-        scored, efm, rm = self.score_entry_batch(batch, ctx, linked_cache)
-        return self.score_dicts(scored, batch, efm, rm)
+        """As :meth:`score_case_dicts`, as :class:`Score` objects."""
+        rows = self.score_case_dicts(
+            kind_name, records, ctx, linked=linked, linked_cache=linked_cache
+        )
+        return [Score.model_validate(row) for row in rows]

@@ -715,7 +715,7 @@ NOTEBOOKS["03_fairness_audit"] = [
             keep, innocent = test & apps.labels.interviewed, ~apps.labels.any_concern
         model_risk = np.max(np.stack(list(scorer.predict_proba(apps.fm).values())), axis=0)
         referred = np.zeros(len(apps), dtype=bool)
-        referred[test] = refer_at_capacity(model_risk[test], apps.posts[test], scorer.thresholds)
+        referred[test] = refer_at_capacity(model_risk[test], apps.posts[test], scorer.thresholds["application"])
         frame = pd.DataFrame({
             "category": np.asarray(apps.batch.visa_category).astype(str),
             "referred": referred,
@@ -922,8 +922,8 @@ NOTEBOOKS["04_capacity_and_thresholds"] = [
         busiest = posts.index[0]
         more = Settings(**{**settings.model_dump(), "post_capacity": {busiest: 0.05}})
         adjusted = scorer.with_capacity(more)
-        print(f"{busiest}: threshold {scorer.thresholds[busiest]:.4f} at 3% -> "
-              f"{adjusted.thresholds[busiest]:.4f} at 5%")
+        print(f"{busiest}: threshold {scorer.thresholds['application'][busiest]:.4f} at 3% -> "
+              f"{adjusted.thresholds['application'][busiest]:.4f} at 5%")
         """
     ),
     md("## Conclusion"),
@@ -1029,7 +1029,7 @@ NOTEBOOKS["05_drift_and_retraining"] = [
     code(
         """
         model_risk = np.max(np.stack(list(scorer.predict_proba(apps.fm).values())), axis=0)
-        referred = refer_at_capacity(model_risk, apps.posts, scorer.thresholds)
+        referred = refer_at_capacity(model_risk, apps.posts, scorer.thresholds["application"])
         month = pd.to_datetime(apps.when).to_period("M").to_timestamp()
         monthly = pd.DataFrame({"model": referred}, index=month).groupby(level=0).mean()
         fig, ax = plt.subplots()
@@ -1101,7 +1101,9 @@ NOTEBOOKS["05_drift_and_retraining"] = [
     ),
     code(
         """
-        gain = np.max(np.stack([m.weights for m in scorer.models.values()]), axis=0)
+        gain = np.max(
+            np.stack([m.weights for m in scorer.slot("application").models.values()]), axis=0
+        )
         relied_on = [names[k] for k in np.argsort(gain)[::-1][:10] if gain[k] > 0]
         quarterly_rate = pd.Series(referred).groupby(quarter).mean()
         after = [q for q in quarters if q > train_end]

@@ -28,7 +28,9 @@ from sqlalchemy.orm import Session
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.features.contract import Score
-from mizugiwa.features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
+from mizugiwa.features.jsonl import JsonLinesError, parse_line
+from mizugiwa.features.kinds import kind, kinds
+from mizugiwa.features.records import Outcome, OutcomeKind, VisaApplication
 from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction
 from mizugiwa.service.errors import (
     ConflictError,
@@ -56,7 +58,7 @@ def store_scored(
     session: Session | Connection,
     *,
     kind: str,
-    record: VisaApplication | BorderEntry,
+    record: Any,
     score: Score | Mapping[str, Any] | None,
     request_id: str | None,
     scored_at: datetime,
@@ -81,7 +83,7 @@ def store_scored_driver(
     dialect: Dialect,
     *,
     kind: str,
-    record: VisaApplication | BorderEntry,
+    record: Any,
     score: Mapping[str, Any],
     request_id: str | None,
     scored_at: datetime,
@@ -95,20 +97,19 @@ def store_scored_driver(
 
 
 def case_values(
-    kind: str,
-    record: VisaApplication | BorderEntry,
+    kind_name: str,
+    record: Any,
     score: Score | Mapping[str, Any] | None,
     request_id: str | None,
     scored_at: datetime,
 ) -> dict[str, Any]:
     """The columns of a case row."""
-    if isinstance(record, VisaApplication):
-        case_id, post, when = record.application_id, record.post_code, record.submitted_at
-    else:
-        case_id, post, when = record.entry_id, record.port_code, record.arrived_at
+    spec = kind(kind_name)
+    case_id, post = spec.case_id(record), spec.post(record)
+    when = getattr(record, spec.date_field)
     values: dict[str, Any] = {
         "case_id": case_id,
-        "kind": kind,
+        "kind": spec.name,
         "status": "pending",
         "post_code": post,
         "case_date": when.astimezone(UTC),
@@ -175,33 +176,39 @@ def _upsert(dialect: str, *, scored: bool) -> Any:
     ).returning(table.c.pk)
 
 
-_FIND_APPLICATION = select(StoredCase.record).where(
-    StoredCase.case_id == bindparam("case_id"), StoredCase.kind == "application"
+_FIND_CASE = select(StoredCase.record).where(
+    StoredCase.case_id == bindparam("case_id"), StoredCase.kind == bindparam("kind")
 )
 
 
+def find_case(session: Session | Connection, kind_name: str, case_id: str) -> Any | None:
+    """A stored case of one kind by id, validated again (its schema may have tightened)."""
+    record = session.scalar(_FIND_CASE, {"case_id": case_id, "kind": kind_name})
+    return None if record is None else kind(kind_name).record.model_validate(record)
+
+
 def find_application(session: Session | Connection, application_id: str) -> VisaApplication | None:
-    """A stored application by id, validated again (its schema may have tightened since)."""
-    record = session.scalar(_FIND_APPLICATION, {"case_id": application_id})
-    return None if record is None else VisaApplication.model_validate(record)
+    """A stored visa application by id (see :func:`find_case`)."""
+    found: VisaApplication | None = find_case(session, "application", application_id)
+    return found
 
 
-def iter_applications(session: Session, batch: int = 2000) -> Iterator[dict[str, Any]]:
-    """Every stored application, in the order stored (JSON form)."""
+def iter_cases(session: Session, kind_name: str, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every stored case of one kind, in the order stored (JSON form)."""
     query = (
         select(StoredCase.record)
-        .where(StoredCase.kind == "application")
+        .where(StoredCase.kind == kind_name)
         .order_by(StoredCase.pk)
         .execution_options(yield_per=batch)
     )
     yield from session.scalars(query)
 
 
-def recent_applications(session: Session, limit: int) -> list[dict[str, Any]]:
-    """The ``limit`` most recently stored applications (JSON form), newest first."""
+def recent_cases(session: Session, kind_name: str, limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` most recently stored cases of one kind (JSON form), newest first."""
     query = (
         select(StoredCase.record)
-        .where(StoredCase.kind == "application")
+        .where(StoredCase.kind == kind_name)
         .order_by(StoredCase.pk.desc())
         .limit(limit)
     )
@@ -209,21 +216,23 @@ def recent_applications(session: Session, limit: int) -> list[dict[str, Any]]:
 
 
 def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:
-    """Append every stored application to a network history; returns how many."""
-    from mizugiwa.features.indicators.batch import ApplicationBatch
-
+    """Append every stored case of the kinds that feed the network history to ``history``;
+    returns how many."""
     count = 0
-    pending: list[dict[str, Any]] = []
-    with session_scope(engine) as session:
-        for record in iter_applications(session, batch):
-            pending.append(record)
-            if len(pending) >= batch:
-                history.add(ApplicationBatch.from_dicts(pending))
-                count += len(pending)
-                pending = []
-    if pending:
-        history.add(ApplicationBatch.from_dicts(pending))
-        count += len(pending)
+    for spec in kinds():
+        if not spec.feeds_history:
+            continue
+        pending: list[dict[str, Any]] = []
+        with session_scope(engine) as session:
+            for record in iter_cases(session, spec.name, batch):
+                pending.append(record)
+                if len(pending) >= batch:
+                    history.add(spec.read(pending, {}))
+                    count += len(pending)
+                    pending = []
+        if pending:
+            history.add(spec.read(pending, {}))
+            count += len(pending)
     return count
 
 
@@ -244,7 +253,9 @@ def import_applications(engine: Engine, lines: Iterable[bytes], source: str) -> 
         if not line.strip():
             continue
         try:
-            records.append(VisaApplication.model_validate_json(line))
+            records.append(VisaApplication.model_validate(parse_line(source, number, line)))
+        except JsonLinesError as exc:
+            errors.append(f"{source}:{number}: {exc.problem}")
         except ValidationError as exc:
             for err in exc.errors():
                 where = ".".join(str(p) for p in err["loc"]) or "(record)"
@@ -466,10 +477,12 @@ def record_outcome(
     ):
         raise ConflictError(f"case_id {outcome.case_id!r}: an outcome is already recorded")
     record = row.record
-    if row.kind == "entry":
-        # An entry's shared case is built from the application it refers to, when known.
-        reference = record.get("visa_reference")
-        linked = find_application(session, reference) if reference else None
+    link = kind(row.kind).link
+    if link is not None:
+        # A linked kind's shared case is built from the case it names (an entry's visa
+        # application), when known.
+        reference = record.get(link.field)
+        linked = find_case(session, link.kind, reference) if reference else None
         record = linked.model_dump(mode="json") if linked is not None else {}
     lines = shared_case_lines(row.case_id, record, outcome)
     shared_id = lines[-1]["id"] if lines else None

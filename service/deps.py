@@ -58,8 +58,6 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 
 
 AnyUserDep = Annotated[Principal, Depends(require(*ALL_ROLES))]
-ApplicationScorerDep = Annotated[Principal, Depends(require(Role.CONSULAR_OFFICER))]
-EntryScorerDep = Annotated[Principal, Depends(require(Role.BORDER_INSPECTOR))]
 OutcomeRecorderDep = Annotated[
     Principal, Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR))
 ]

@@ -25,12 +25,18 @@ import structlog
 from sqlalchemy import Engine
 
 from mizugiwa.db.engine import make_engine
-from mizugiwa.features.records import VisaApplication
+from mizugiwa.features.context_factory import (
+    Lookups,
+    feature_context,
+    network_history,
+    read_lookups,
+)
+from mizugiwa.features.kinds import CaseKindSpec, kinds
 from mizugiwa.service.audit import DecisionLog
 from mizugiwa.service.auth import TokenAuthenticator
 from mizugiwa.service.breaker import DatabaseBreaker
 from mizugiwa.service.metrics import Metrics
-from mizugiwa.service.scoring_cache import ApplicationCache, LinkedProbabilities
+from mizugiwa.service.scoring_cache import CaseCache, LinkedProbabilities
 from mizugiwa.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,15 +53,6 @@ class LoadedModel:
     version: str
     loaded_at: datetime
     source: Literal["registry", "cache"]
-
-
-@dataclass(frozen=True)
-class DatabaseViews:
-    """In-memory views of the shared database, replaced together after a confirmed case."""
-
-    snapshot: Any
-    index: Any
-    loaded_at: datetime
 
 
 class ServiceRuntime:
@@ -80,11 +77,11 @@ class ServiceRuntime:
         self.decision_log = DecisionLog(
             self.engine, spool_path=self.cache_dir.parent / "decision-log.spool.jsonl"
         )
-        self.applications = ApplicationCache()
+        self.records = CaseCache()
         self.linked_probabilities = LinkedProbabilities()
         self.database = DatabaseBreaker()
         self.model: LoadedModel | None = None
-        self.views: DatabaseViews | None = None
+        self.views: Lookups | None = None  # the database views, replaced together
         self.history: Any = None
         self.startup_problems: list[str] = []
         self.last_reload_error: str | None = None
@@ -92,7 +89,7 @@ class ServiceRuntime:
         self._views_lock = threading.Lock()
         self._history_lock = threading.Lock()
         self._context: Any = None
-        self._context_views: DatabaseViews | None = None
+        self._context_views: Lookups | None = None
 
     # -- start -------------------------------------------------------------------------------
 
@@ -104,9 +101,7 @@ class ServiceRuntime:
         except Exception as exc:  # database unreachable or not migrated: serve degraded
             self.startup_problems.append(f"trafficking database not loaded: {_brief(exc)}")
             log.warning("database views not loaded", error=_brief(exc))
-        from mizugiwa.features.network import NetworkHistory
-
-        self.history = NetworkHistory()
+        self.history = network_history(())
         try:
             from mizugiwa.service.cases import replay_history
 
@@ -121,35 +116,40 @@ class ServiceRuntime:
             log.warning("linked applications not preloaded", error=_brief(exc))
 
     def warm_linked_applications(self, limit: int) -> int:
-        """Preload the ``limit`` most recently stored applications and their probabilities
-        (one vectorised batch), as a long-running service has them from scoring them: a border
-        entry naming one then costs neither a database read nor application features.
-        Returns how many were loaded."""
+        """Preload the ``limit`` most recently stored cases of each kind other kinds link to
+        (applications) and their probabilities (one vectorised batch per kind), as a
+        long-running service has them from scoring them: a border entry naming one then costs
+        neither a database read nor application features. Returns how many were loaded."""
         from mizugiwa.db.engine import session_scope
-        from mizugiwa.features.indicators import ApplicationBatch, compute_features
-        from mizugiwa.service.cases import recent_applications
+        from mizugiwa.service.cases import recent_cases
 
         model = self.model
         if model is None or limit <= 0:
             return 0
-        with session_scope(self.engine) as session:
-            records = recent_applications(session, limit)
-        if not records:
-            return 0
-        applications = [VisaApplication.model_validate(r) for r in records]
-        context, _ = self.feature_context()
-        probabilities = model.scorer.predict_proba(
-            compute_features(ApplicationBatch.from_records(applications), context)
-        )
-        cache = self.linked_probabilities.for_state(model.scorer, context)
-        for row in range(len(applications) - 1, -1, -1):  # oldest first: the newest stay longest
-            application = applications[row]
-            self.applications.put(application)
-            cache[application.application_id] = {
-                concern: float(values[row]) for concern, values in probabilities.items()
-            }
-        log.info("linked applications preloaded", count=len(applications))
-        return len(applications)
+        loaded = 0
+        for spec in kinds():
+            if not self.is_linked_to(spec.name):
+                continue
+            with session_scope(self.engine) as session:
+                stored = recent_cases(session, spec.name, limit)
+            if not stored:
+                continue
+            records = [spec.record.model_validate(r) for r in stored]
+            context, _ = self.feature_context()
+            batch = spec.batch(records)
+            fm = spec.features(batch, context)
+            probabilities = model.scorer.probabilities(spec, batch, fm, context)
+            cache = self.linked_probabilities.for_state(model.scorer, context)
+            for row in range(len(records) - 1, -1, -1):  # oldest first: the newest stay longest
+                record = records[row]
+                case_id = spec.case_id(record)
+                self.records.put(spec.name, case_id, record)
+                cache[case_id] = {
+                    concern: float(values[row]) for concern, values in probabilities.items()
+                }
+            loaded += len(records)
+            log.info("linked cases preloaded", kind=spec.name, count=len(records))
+        return loaded
 
     # -- the champion ------------------------------------------------------------------------
 
@@ -231,69 +231,53 @@ class ServiceRuntime:
             log.warning("champion not cached", error=_brief(exc))
 
     def _read_cache(self) -> Scorer | None:
-        from mizugiwa.models.scorer import Scorer
+        """The cached champion, through the one model loader (which refuses a model trained on
+        other features). The cache is written only by this service, under its own folder."""
+        from mizugiwa.models.loader import load_scorer_file
 
         path = self._cache_path()
         if not path.exists():
             return None
-        # The cache is written only by this service, under its own var/ folder.
-        with path.open("rb") as handle:
-            scorer = pickle.load(handle)
-        if not isinstance(scorer, Scorer):
-            return None
-        scorer.check_features()
-        return scorer
+        return load_scorer_file(path)
 
     # -- database views ----------------------------------------------------------------------
 
-    def refresh_views(self) -> DatabaseViews:
+    def refresh_views(self) -> Lookups:
         """Re-read the snapshot and the watchlist index from the database and swap them in."""
-        from mizugiwa.features.matching import WatchlistIndex
-        from mizugiwa.features.tipdb.snapshot import Snapshot
-
         with self._views_lock:
-            snapshot = Snapshot.from_database(self.engine)
-            index = WatchlistIndex.from_database(self.engine)
-            self.views = DatabaseViews(snapshot, index, datetime.now(UTC))
+            self.views = read_lookups(engine=self.engine)
             return self.views
 
     def feature_context(self) -> tuple[Any, list[str]]:
         """The context indicators read, and what is missing from it (for ``degraded``).
 
-        One context lives as long as its database views, so its cache of fuzzy name matches
-        serves every request; it is dropped when it grows past a bound or the views change.
+        Built by the one factory (:mod:`mizugiwa.features.context_factory`) from the database
+        views and the service's network history. One context lives as long as its views, so its
+        cache of fuzzy name matches serves every request; it is dropped when it grows past a
+        bound or the views change.
         """
-        from mizugiwa.features.indicators.context import FeatureContext
-        from mizugiwa.features.tipdb.snapshot import Snapshot
-
         views = self.views
         missing: list[str] = []
         context = self._context
         stale = self._context_views is not views
         if context is None or stale or len(context.cache) > 200_000:
-            if views is None:
-                context = FeatureContext(
-                    snapshot=Snapshot.from_entities([], version="empty"),
-                    index=None,
-                    history=self.history,
-                )
-            else:
-                context = FeatureContext(
-                    snapshot=views.snapshot, index=views.index, history=self.history
-                )
+            context = feature_context(views, history=self.history)
             self._context, self._context_views = context, views
         if views is None:
             missing.append("trafficking database lookups skipped: database not loaded")
         return context, missing
 
-    def remember_application(self, application: VisaApplication) -> None:
-        """Keep a scored application for entries that refer to it, and add it to the network
-        history so the next applications' cross-post indicators see it."""
-        from mizugiwa.features.indicators.batch import ApplicationBatch
+    def is_linked_to(self, kind_name: str) -> bool:
+        """Whether another registered kind's cases name cases of this kind."""
+        return any(s.link is not None and s.link.kind == kind_name for s in kinds())
 
-        self.applications.put(application)
-        if self.history is not None:
-            batch = ApplicationBatch.from_records([application])
+    def remember(self, spec: CaseKindSpec, record: Any) -> None:
+        """Keep a scored case for the cases that name it, and add it to the network history
+        (kinds that feed it) so the next cases' cross-post indicators see it."""
+        if self.is_linked_to(spec.name):
+            self.records.put(spec.name, spec.case_id(record), record)
+        if spec.feeds_history and self.history is not None:
+            batch = spec.batch([record])
             with self._history_lock:  # appends from concurrent requests must not interleave
                 self.history.add(batch)
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mizugiwa.features.contract import ModelInfo, Score
+from mizugiwa.features.contract import CaseKind, ModelInfo, Score
 
 
 class ScoreResponse(Score):
@@ -16,19 +16,13 @@ class ScoreResponse(Score):
     request_id: str
 
 
-class ScoreBatchResponse(BaseModel):
-    """Scores for a list of applications, in the order given."""
-
-    scores: list[ScoreResponse]
-
-
 class ReferralItem(BaseModel):
     """One scored case that was referred to interview."""
 
     model_config = ConfigDict(from_attributes=True)
 
     case_id: str
-    kind: Literal["application", "entry"]
+    kind: CaseKind
     post_code: str
     case_date: datetime
     scored_at: datetime | None

@@ -15,18 +15,17 @@ from typing import Any
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 
-from mizugiwa.features.records import BorderEntry, Concern, Outcome, VisaApplication
+from mizugiwa.features.kinds import CaseKindSpec, kind
+from mizugiwa.features.records import Concern, Outcome
 from mizugiwa.service.audit import Decision
 from mizugiwa.service.auth import Principal, Role
-from mizugiwa.service.cases import find_application, record_outcome, store_scored_driver
+from mizugiwa.service.cases import find_case, record_outcome, store_scored_driver
 from mizugiwa.service.driver_sql import DriverTransaction
 from mizugiwa.service.errors import NotReadyError, PermissionDeniedError
 from mizugiwa.service.runtime import LoadedModel, ServiceRuntime
 from mizugiwa.service.schemas import OutcomeResponse, ScoreResponse
 
 log = structlog.get_logger("mizugiwa.service.scoring")
-APPLICATION_ENDPOINT = "POST /v1/visa-applications/score"
-ENTRY_ENDPOINT = "POST /v1/border-entries/score"
 OUTCOME_ENDPOINT = "POST /v1/outcomes"
 
 
@@ -93,7 +92,7 @@ def _store_and_log(
     runtime: ServiceRuntime,
     endpoint: str,
     kind: str,
-    record: VisaApplication | BorderEntry,
+    record: Any,
     row: dict[str, Any],
     info: RequestInfo,
     skipped: list[str],
@@ -129,88 +128,86 @@ def _store_and_log(
         runtime.database.succeeded()
 
 
-def score_application_json(
-    runtime: ServiceRuntime, application: VisaApplication, info: RequestInfo
-) -> dict[str, Any]:
-    """Score one visa application (a consular officer may score only their post's); returns
-    the response body in its JSON form, stored and logged."""
-    principal = info.principal
-    if principal.role is Role.CONSULAR_OFFICER and application.post_code != principal.post_code:
+def _check_post(spec: CaseKindSpec, record: Any, principal: Principal) -> None:
+    """A caller whose role scores only its own post's cases of this kind (a consular officer
+    and the applications of its post) may not score another post's."""
+    if principal.role.value not in spec.service.own_post_roles:
+        return
+    post = spec.post(record)
+    if post != principal.post_code:
+        role = principal.role.value.replace("_", " ")
         raise PermissionDeniedError(
-            f"post_code: a consular officer of {principal.post_code} may not score "
-            f"applications of {application.post_code}"
+            f"{spec.post_field}: a {role} of {principal.post_code} may not score "
+            f"{spec.name} cases of {post}"
         )
-    model = _model(runtime)
-    context, skipped = runtime.feature_context()
-    [row] = model.scorer.application_score_dicts([application], context)
-    runtime.remember_application(application)
-    # The border entry that names this application will need exactly these probabilities.
-    runtime.linked_probabilities.for_state(model.scorer, context)[application.application_id] = {
-        Concern(c): float(p) for c, p in row["probabilities"].items()
-    }
-    _store_and_log(runtime, APPLICATION_ENDPOINT, "application", application, row, info, skipped)
-    _count(runtime, "application", row, bool(skipped))
-    return _finish(row, info.request_id, skipped)
 
 
-def _linked_application(
-    runtime: ServiceRuntime, reference: str, skipped: list[str]
-) -> VisaApplication | None:
-    """The stored application an entry names: from the cache, else from the database."""
-    application = runtime.applications.get(reference)
-    if application is not None:
-        return application
+def _linked_record(
+    runtime: ServiceRuntime, spec: CaseKindSpec, reference: str, skipped: list[str]
+) -> Any | None:
+    """The stored case of the linked kind a record names: from the cache, else the database."""
+    assert spec.link is not None
+    other = spec.link.kind
+    record = runtime.records.find(other, reference)
+    if record is not None:
+        return record
     if runtime.database.open:
-        skipped.append("visa application lookup skipped: database unreachable")
+        skipped.append(f"{other} lookup skipped: database unreachable")
         return None
     try:
         with runtime.engine.connect() as connection:
-            application = find_application(connection, reference)
+            record = find_case(connection, other, reference)
     except SQLAlchemyError as exc:
         runtime.database.failed()
-        skipped.append(
-            f"visa application lookup skipped: database unreachable ({type(exc).__name__})"
-        )
+        skipped.append(f"{other} lookup skipped: database unreachable ({type(exc).__name__})")
         return None
-    if application is not None:
-        runtime.applications.put(application)
-    return application
+    if record is not None:
+        runtime.records.put(other, reference, record)
+    return record
 
 
-def score_entry_json(
-    runtime: ServiceRuntime, entry: BorderEntry, info: RequestInfo
+def score_case_json(
+    runtime: ServiceRuntime, kind_name: str, record: Any, info: RequestInfo
 ) -> dict[str, Any]:
-    """Score a border entry with the application its ``visa_reference`` names, if stored;
-    returns the response body in its JSON form, stored and logged."""
+    """Score one case of a registered kind; returns the response body in its JSON form, the
+    case stored and the decision logged.
+
+    The same for every kind: the caller's post is checked where the kind says so; a kind
+    linked to another (an entry naming its visa application) gets the stored linked case and
+    its probabilities; a kind that feeds the network history is remembered for the next
+    cases; one whose cases others link to keeps its probabilities for them.
+    """
+    spec = kind(kind_name)
+    _check_post(spec, record, info.principal)
     model = _model(runtime)
     context, skipped = runtime.feature_context()
-    linked: dict[str, VisaApplication] = {}
-    reference = entry.visa_reference
+    linked: dict[str, Any] = {}
+    reference = spec.linked_id(record)
     if reference is not None:
-        application = _linked_application(runtime, reference, skipped)
-        if application is not None:
-            linked[reference] = application
-    [row] = model.scorer.entry_score_dicts(
-        [entry],
-        context,
-        linked,
-        linked_cache=runtime.linked_probabilities.for_state(model.scorer, context),
+        found = _linked_record(runtime, spec, reference, skipped)
+        if found is not None:
+            linked[reference] = found
+    cache = runtime.linked_probabilities.for_state(model.scorer, context)
+    [row] = model.scorer.score_case_dicts(
+        spec.name, [record], context, linked=linked, linked_cache=cache
     )
-    _store_and_log(runtime, ENTRY_ENDPOINT, "entry", entry, row, info, skipped)
-    _count(runtime, "entry", row, bool(skipped))
+    runtime.remember(spec, record)
+    if runtime.is_linked_to(spec.name):
+        # The case that names this one will need exactly these probabilities.
+        cache[spec.case_id(record)] = {
+            Concern(c): float(p) for c, p in row["probabilities"].items()
+        }
+    endpoint = f"POST /v1{spec.service.path}"
+    _store_and_log(runtime, endpoint, spec.name, record, row, info, skipped)
+    _count(runtime, spec.name, row, bool(skipped))
     return _finish(row, info.request_id, skipped)
 
 
-def score_application(
-    runtime: ServiceRuntime, application: VisaApplication, info: RequestInfo
+def score_case(
+    runtime: ServiceRuntime, kind_name: str, record: Any, info: RequestInfo
 ) -> ScoreResponse:
-    """:func:`score_application_json` as a validated :class:`ScoreResponse`."""
-    return ScoreResponse.model_validate(score_application_json(runtime, application, info))
-
-
-def score_entry(runtime: ServiceRuntime, entry: BorderEntry, info: RequestInfo) -> ScoreResponse:
-    """:func:`score_entry_json` as a validated :class:`ScoreResponse`."""
-    return ScoreResponse.model_validate(score_entry_json(runtime, entry, info))
+    """:func:`score_case_json` as a validated :class:`ScoreResponse` (for the console)."""
+    return ScoreResponse.model_validate(score_case_json(runtime, kind_name, record, info))
 
 
 def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo) -> OutcomeResponse:

@@ -1,7 +1,8 @@
 """Bounded in-memory caches for the scoring hot path.
 
-- :class:`ApplicationCache`: validated visa applications by id, so that a border entry's
-  ``visa_reference`` rarely costs a database read and never a second validation.
+- :class:`CaseCache`: validated records by kind of case and id, so that a case naming another
+  (a border entry's ``visa_reference``) rarely costs a database read and never a second
+  validation.
 - :class:`LinkedProbabilities`: the linked applications' per-concern probabilities, valid for
   one scorer and one set of database views (an application's probabilities depend only on what
   was known at its submission date, so they do not change while both stay the same).
@@ -14,9 +15,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from mizugiwa.features.records import Concern, VisaApplication
+from mizugiwa.features.records import Concern
 
 _V = TypeVar("_V")
 
@@ -69,14 +70,19 @@ class LRU(MutableMapping[str, _V], Generic[_V]):
             self._items.clear()
 
 
-class ApplicationCache(LRU[VisaApplication]):
-    """Recently stored applications by id, so that an entry's lookup rarely hits the database."""
+class CaseCache(LRU[Any]):
+    """Recently stored records by kind and id, so that a linked case's lookup rarely hits the
+    database."""
 
     def __init__(self, size: int = 50_000) -> None:
         super().__init__(size)
 
-    def put(self, application: VisaApplication) -> None:
-        self[application.application_id] = application
+    def put(self, kind: str, case_id: str, record: Any) -> None:
+        self[f"{kind}\0{case_id}"] = record
+
+    def find(self, kind: str, case_id: str) -> Any | None:
+        """The record, or ``None`` when not cached."""
+        return self.get(f"{kind}\0{case_id}")
 
 
 class LinkedProbabilities:

@@ -58,13 +58,11 @@ class User(Base):
 
 
 class StoredCase(Base):
-    """A scored application or entry: its record, its latest score and its referral status."""
+    """A scored case of any registered kind (``mizugiwa.features.kinds``; the kind's name is
+    checked in code, not listed here): its record, its latest score and its referral status."""
 
     __tablename__ = "service_cases"
-    __table_args__ = (
-        CheckConstraint("kind IN ('application', 'entry')", name="kind"),
-        CheckConstraint("status IN ('pending', 'interviewed')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('pending', 'interviewed')", name="status"),)
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -14,94 +14,43 @@ from typing import Any
 
 import orjson
 
+from mizugiwa.features.jsonl import JsonLinesError
 from mizugiwa.settings import Settings, get_settings
 
 CHUNK = 50_000
 
 
-class BatchScoreError(ValueError):
+class BatchScoreError(JsonLinesError):
     """The input cannot be scored; the message names the file, record and field."""
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    try:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    raise BatchScoreError(f"{path.name} line {number}: not JSON ({exc})") from exc
-                if not isinstance(row, dict):
-                    raise BatchScoreError(f"{path.name} line {number}: not a JSON object")
-                rows.append(row)
-    except OSError as exc:
-        raise BatchScoreError(f"{path}: cannot read ({exc.strerror})") from exc
-    return rows
+def _batch(spec: Any, path: Path, linked: dict[str, Any]) -> Any:
+    """The file's cases as one batch: straight from the lines into columns where the kind can
+    (``read_lines``), else through the records' JSON form."""
+    from mizugiwa.features.jsonl import read_fast
+
+    if spec.read_lines is not None and not linked:
+        return read_fast(path, lambda lines: spec.read_lines(lines, orjson.loads))
+    from mizugiwa.features.jsonl import read_objects
+
+    return spec.read(read_objects(path), linked)
 
 
-def _first_row(path: Path) -> dict[str, Any]:
-    """The first record, to tell applications from entries without reading the whole file."""
-    try:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    return _parse(path, number, line)
-    except OSError as exc:
-        raise BatchScoreError(f"{path}: cannot read ({exc.strerror})") from exc
-    raise BatchScoreError(f"{path.name}: no records to score")
-
-
-def _parse(path: Path, number: int, line: bytes) -> dict[str, Any]:
-    try:
-        row = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        raise BatchScoreError(f"{path.name} line {number}: not JSON ({exc})") from exc
-    if not isinstance(row, dict):
-        raise BatchScoreError(f"{path.name} line {number}: not a JSON object")
-    return row
-
-
-def _application_batch(path: Path) -> Any:
-    """Applications read straight into columns: one pass, no list of dicts in between."""
-    from mizugiwa.features.indicators import ApplicationBatch
-    from mizugiwa.features.indicators.reading import application_columns, raw_columns
-
-    where = [0]
-
-    def lines(handle: Any) -> Iterable[bytes]:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                where[0] = number
-                yield line
-
-    def parse(line: bytes) -> dict[str, Any]:
-        return _parse(path, where[0], line)
-
-    with path.open("rb") as handle:
-        return ApplicationBatch(**application_columns(raw_columns(lines(handle), parse)))
-
-
-def _context(tipdb: Path | None, settings: Settings) -> Any:
-    from mizugiwa.features.indicators import FeatureContext
-    from mizugiwa.features.matching import WatchlistIndex
-    from mizugiwa.features.tipdb.snapshot import Snapshot
+def _lookups(tipdb: Path | None, settings: Settings) -> Any:
+    """The trafficking database from ``--tipdb`` or the configured database."""
+    from mizugiwa.features.context_factory import read_lookups
 
     if tipdb is not None:
-        lines = _rows(tipdb)
-        return FeatureContext(
-            snapshot=Snapshot.from_entities(lines), index=WatchlistIndex.build(lines)
-        )
+        try:
+            return read_lookups(tipdb=tipdb)
+        except JsonLinesError as exc:
+            raise BatchScoreError(str(exc)) from exc
     from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
 
     engine = create_engine(settings.database_url)
     try:
-        return FeatureContext(
-            snapshot=Snapshot.from_database(engine), index=WatchlistIndex.from_database(engine)
-        )
+        return read_lookups(engine=engine)
     except SQLAlchemyError as exc:
         raise BatchScoreError(
             "the trafficking database cannot be read (run `mizugiwa db upgrade` and "
@@ -125,6 +74,15 @@ def _write(out: Path, rows: Iterable[dict[str, Any]]) -> None:
             tmp.unlink()
 
 
+def _first_row(path: Path) -> dict[str, Any]:
+    """The first record, to tell its kind without reading the whole file."""
+    from mizugiwa.features.jsonl import iter_objects
+
+    for _, row in iter_objects(path):
+        return row
+    raise BatchScoreError(f"{path.name}: no records to score")
+
+
 def score_file(
     path: Path,
     out: Path,
@@ -134,28 +92,48 @@ def score_file(
     applications: Path | None = None,
     settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """Score the applications or entries of ``path`` into ``out`` (one Score JSON per line)."""
-    from mizugiwa.features.indicators import BatchError, EntryBatch
-    from mizugiwa.features.network import NetworkHistory
+    """Score the cases of ``path`` into ``out`` (one Score JSON per line).
+
+    The kind of case is the first record's (explicit ``kind`` or recognised by its id field);
+    ``applications`` holds the records the cases link to (the visa applications of a file of
+    border entries). The feature context comes from the one factory: the database, and a
+    network history of the file's cases when their kind feeds it.
+    """
+    from mizugiwa.features.context_factory import feature_context
+    from mizugiwa.features.indicators import BatchError
+    from mizugiwa.features.jsonl import read_objects
+    from mizugiwa.features.kinds import UnknownKindError, kind, kind_of_record
     from mizugiwa.models.registry import RegistryError, load_scorer
     from mizugiwa.models.scorer import FeatureMismatchError
 
     s = settings if settings is not None else get_settings()
-    kind = "entry" if "entry_id" in _first_row(path) else "application"
+    try:
+        spec = kind_of_record(_first_row(path))
+    except JsonLinesError as exc:
+        raise BatchScoreError(str(exc)) from exc
+    except UnknownKindError as exc:
+        raise BatchScoreError(f"{path.name}: {exc}") from exc
     try:
         scorer = load_scorer(alias, settings=s)
     except (RegistryError, FeatureMismatchError) as exc:
         raise BatchScoreError(str(exc)) from exc
-    ctx = _context(tipdb, s)
+    lookups = _lookups(tipdb, s)
     try:
-        if kind == "application":
-            batch: Any = _application_batch(path)
-            ctx.history = NetworkHistory.from_batch(batch)
-            scored, fm, rm = scorer.score_application_batch(batch, ctx)
-        else:
-            linked = {r["application_id"]: r for r in _rows(applications)} if applications else {}
-            batch = EntryBatch.from_dicts(_rows(path), linked)
-            scored, fm, rm = scorer.score_entry_batch(batch, ctx)
+        linked: dict[str, Any] = {}
+        history = []
+        if spec.link is not None and applications is not None:
+            other = kind(spec.link.kind)
+            rows = read_objects(applications)
+            linked = {str(r.get(other.id_field)): r for r in rows}
+            if other.feeds_history:  # the linked cases see the same earlier cases as elsewhere
+                history.append(other.read(rows, {}))
+        batch: Any = _batch(spec, path, linked)
+        if spec.feeds_history:
+            history.append(batch)
+        ctx = feature_context(lookups, batches=history)
+        scored, fm, rm = scorer.score_batch(spec.name, batch, ctx)
+    except JsonLinesError as exc:
+        raise BatchScoreError(str(exc)) from exc
     except (BatchError, KeyError) as exc:
         raise BatchScoreError(f"{path.name}: {exc}") from exc
 
@@ -167,7 +145,7 @@ def score_file(
 
     _write(out, chunks())
     return {
-        "kind": kind,
+        "kind": spec.name,
         "scored": int(scored.case_id.size),
         "referred": int(scored.refer.sum()),
         "model_version": scorer.info.version,

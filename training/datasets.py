@@ -17,11 +17,12 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import orjson
 from pydantic import ValidationError
 
+from mizugiwa.features.jsonl import JsonLinesError, field_error, iter_objects
 from mizugiwa.features.records import CONCERNS, Concern, Outcome, ReferralSource
 
 APPLICATIONS = "applications.jsonl"
@@ -31,7 +32,7 @@ TIPDB = "tipdb.jsonl"
 TRUTH = "truth.jsonl"
 
 
-class DatasetError(ValueError):
+class DatasetError(JsonLinesError):
     """A training file is missing or malformed; the message names the file, line and field."""
 
 
@@ -69,9 +70,20 @@ class DataFiles:
             truth=optional(TRUTH),
         )
 
+    def case_file(self, name: str) -> Path | None:
+        """The records file of a registered kind of case (its spec's ``file``), if present."""
+        from mizugiwa.features.kinds import kind
+
+        file = kind(name).file
+        path = self.root / file if file else None
+        return path if path is not None and path.is_file() else None
+
     def training_files(self) -> list[Path]:
         """The files the model learns from (truth excluded: it only evaluates)."""
-        return [p for p in (self.applications, self.entries, self.outcomes, self.tipdb) if p]
+        from mizugiwa.features.kinds import kinds
+
+        cases = [self.case_file(spec.name) for spec in kinds()]
+        return [p for p in (*cases, self.outcomes, self.tipdb) if p]
 
 
 def dataset_digest(paths: list[Path]) -> str:
@@ -85,11 +97,15 @@ def dataset_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, line
+def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line's object (:mod:`mizugiwa.features.jsonl`), errors as
+    :class:`DatasetError`."""
+    try:
+        yield from iter_objects(path)
+    except DatasetError:
+        raise
+    except JsonLinesError as exc:
+        raise DatasetError(path, exc.line, exc.problem, exc.field) from exc
 
 
 @dataclass(frozen=True)
@@ -108,15 +124,12 @@ class Outcomes:
 def read_outcomes(path: Path) -> Outcomes:
     """Read and validate ``outcomes.jsonl``; an invalid line raises with its number and field."""
     latest: dict[str, Outcome] = {}
-    for number, line in _json_lines(path):
+    for number, row in _json_lines(path):
         try:
-            outcome = Outcome.model_validate(orjson.loads(line))
-        except orjson.JSONDecodeError as exc:
-            raise DatasetError(f"{path.name} line {number}: not JSON ({exc})") from exc
+            outcome = Outcome.model_validate(row)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"]) or "record"
-            raise DatasetError(f"{path.name} line {number}: {field}: {err['msg']}") from exc
+            err = field_error(path, number, exc)
+            raise DatasetError(path, number, err.problem, err.field) from exc
         seen = latest.get(outcome.case_id)
         if seen is None or outcome.interviewed_at >= seen.interviewed_at:
             latest[outcome.case_id] = outcome
@@ -217,18 +230,15 @@ def read_truth(path: Path, case_ids: np.ndarray) -> Truth:
     concern = np.full(n, "", dtype=object)
     oracle = {c: np.zeros(n, dtype=np.float64) for c in CONCERNS}
     valid = {c.value for c in CONCERNS}
-    for number, line in _json_lines(path):
+    for number, row in _json_lines(path):
         try:
-            row = orjson.loads(line)
             cid = row["case_id"]
             value = row.get("concern") or ""
             probs = row.get("oracle") or {}
-        except (orjson.JSONDecodeError, KeyError, AttributeError) as exc:
-            raise DatasetError(
-                f"{path.name} line {number}: needs case_id, concern, oracle"
-            ) from exc
+        except (KeyError, AttributeError) as exc:
+            raise DatasetError(path, number, "needs case_id, concern, oracle") from exc
         if value and value not in valid:
-            raise DatasetError(f"{path.name} line {number}: concern: unknown {value!r}")
+            raise DatasetError(path, number, f"unknown {value!r}", "concern")
         i = position.get(cid)
         if i is None:
             continue

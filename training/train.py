@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.contract import ModelInfo
-from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, RULES
+from mizugiwa.features.fingerprint import running_fingerprint
+from mizugiwa.features.kinds import CaseKindSpec, kind, kinds
 from mizugiwa.features.records import CONCERNS, Concern
 from mizugiwa.models.promotion import (
     CHAMPION_METRIC,
@@ -48,6 +49,7 @@ from mizugiwa.models.scorer import (
     CalibratedModel,
     FeatureMismatchError,
     FeatureSpec,
+    ModelSlot,
     ReferencePanel,
     Scorer,
 )
@@ -57,9 +59,8 @@ from mizugiwa.training.evaluation import evaluate_at_capacity, thresholds_for_ca
 from mizugiwa.training.fairness import FairnessReport, fairness_report
 from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
 from mizugiwa.training.split import TimeSplit, time_split
-from mizugiwa.training.world import CaseSet, World, load_world
+from mizugiwa.training.world import PRIMARY, CaseSet, World, load_world
 
-MIN_ENTRY_POSITIVES = 20
 PURPOSE = (
     "Refer visa applications and border entries to a secondary interview when they carry "
     "indicators of human trafficking (sham marriage, impersonation or forged documents, "
@@ -76,24 +77,6 @@ LIMITS = [
     "Entries without enough interview outcomes use their linked application's probabilities "
     "and the rules; an unlinked entry is scored on rules and document indicators only.",
 ]
-
-
-def rules_version() -> str:
-    """A digest of the rule codes and their source: which rules referred a case."""
-    import hashlib
-    import inspect
-
-    h = hashlib.sha256()
-    for rule in RULES:
-        parts = [rule.code]
-        for fn in (getattr(rule, "application", None), getattr(rule, "entry", None)):
-            if fn is not None:
-                try:
-                    parts.append(inspect.getsource(fn))
-                except (OSError, TypeError):
-                    parts.append(getattr(fn, "__name__", ""))
-        h.update("|".join(parts).encode())
-    return "rules-" + h.hexdigest()[:12]
 
 
 def git_commit() -> str:
@@ -203,8 +186,72 @@ class Fitted:
     scorer: Scorer
     logistic: dict[Concern, Any]
     fit_info: dict[str, float]
-    entry_model_reason: str
+    model_reasons: dict[str, str]  # per kind other than applications: how its slot was filled
     probabilities: dict[Concern, np.ndarray]  # the model's, for every application
+
+    @property
+    def entry_model_reason(self) -> str:
+        return self.model_reasons.get("entry", "no entries in the data")
+
+
+def fit_slot(
+    spec: CaseKindSpec,
+    cases: CaseSet,
+    split: TimeSplit | None,
+    seed: int,
+    params: BoosterParams,
+    info: dict[str, float],
+) -> tuple[dict[Concern, CalibratedModel], str]:
+    """The models of one kind's slot: one per concern of the kind, on its labelled training
+    months, when the kind has at least ``spec.min_positives`` confirmed cases of the concern."""
+    primary = spec.name == PRIMARY
+    x = np.asarray(cases.fm.values, dtype=np.float32)
+    lab = cases.labels
+    fit_w = params.fit_weights(lab.weight)
+    models: dict[Concern, CalibratedModel] = {}
+    short: list[str] = []
+    for c in spec.concerns:
+        y = lab.y[c]
+        if split is None:
+            short.append(f"0 confirmed {spec.name} {c.value} cases in the training months")
+            continue
+        tr = split.train & lab.interviewed
+        va = split.valid & lab.interviewed
+        positives = int(y[tr].sum())
+        if positives < spec.min_positives:
+            short.append(
+                f"{positives} confirmed {spec.name} {c.value} cases in the training months"
+            )
+            continue
+        several = len(spec.concerns) > 1
+        name = c.value if primary else f"{spec.name} {c.value}"
+        key = (
+            f"fit.{c.value}" if primary else f"fit.{spec.name}" + (f".{c.value}" if several else "")
+        )
+        models[c], details = fit_concern_model(
+            x[tr],
+            y[tr],
+            fit_w[tr],
+            x[va],
+            y[va],
+            fit_w[va],
+            seed=seed,
+            name=name,
+            params=params,
+            w_valid_calibration=lab.weight[va],
+        )
+        info.update({f"{key}.{k}": v for k, v in details.items()})
+    if models:
+        reason = f"trained on {int(lab.interviewed.sum())} {spec.name} outcomes"
+    else:
+        fallback = (
+            f"{spec.name} cases use their linked {spec.link.kind}'s probabilities and the rules"
+            if spec.link is not None
+            else f"{spec.name} cases are referred by their rules only"
+        )
+        short_text = "; ".join(short) or f"no {spec.name} concerns"
+        reason = f"{short_text} (< {spec.min_positives}): {fallback}"
+    return models, reason
 
 
 def fit_models(
@@ -215,120 +262,72 @@ def fit_models(
     posts_cap: dict[str, float],
     params: BoosterParams,
 ) -> Fitted:
-    """Every model of the scorer and the logistic baseline (see the module doc)."""
+    """Every model of the scorer, one slot per kind of case, and the logistic baseline (see
+    the module doc)."""
     apps = world.applications
     x = np.asarray(apps.fm.values, dtype=np.float32)
     lab = apps.labels
     tr = split.train & lab.interviewed
-    va = split.valid & lab.interviewed
-    models: dict[Concern, CalibratedModel] = {}
-    logistic: dict[Concern, Any] = {}
-    info: dict[str, float] = {}
     fit_w = params.fit_weights(lab.weight)
-    for c in CONCERNS:
-        y = lab.y[c]
-        model, details = fit_concern_model(
-            x[tr],
-            y[tr],
-            fit_w[tr],
-            x[va],
-            y[va],
-            fit_w[va],
-            seed=seed,
-            name=c.value,
-            params=params,
-            w_valid_calibration=lab.weight[va],
-        )
-        models[c] = model
-        info.update({f"fit.{c.value}.{k}": v for k, v in details.items()})
-        logistic[c] = fit_logistic(x[tr], y[tr], fit_w[tr], seed=seed)
-
-    entry_model = None
-    entry_reason = "no entries in the data"
-    entry_reference = None
-    ents = world.entries
-    if ents is not None and len(ents):
-        esplit = (
-            time_split(ents.when)
-            if np.unique(ents.when.astype("datetime64[D]")).size >= 3
-            else None
-        )
-        ey = ents.labels.y[Concern.IMPERSONATION]
-        if esplit is not None:
-            etr = esplit.train & ents.labels.interviewed
-            eva = esplit.valid & ents.labels.interviewed
-            positives = int(ey[etr].sum())
+    info: dict[str, float] = {}
+    slots: dict[str, ModelSlot] = {}
+    reasons: dict[str, str] = {}
+    for spec in kinds():
+        cases = world.cases.get(spec.name)
+        if cases is None or not len(cases):
+            reasons[spec.name] = f"no {spec.name}s in the data"
+            slots[spec.name] = ModelSlot(FeatureSpec.of(spec.indicators))
+            continue
+        if spec.name == PRIMARY:
+            own_split: TimeSplit | None = split
+        elif np.unique(cases.when.astype("datetime64[D]")).size >= 3:
+            own_split = time_split(cases.when)
         else:
-            positives = 0
-        if esplit is not None and positives >= MIN_ENTRY_POSITIVES:
-            ex = np.asarray(ents.fm.values, dtype=np.float32)
-            ew = params.fit_weights(ents.labels.weight)
-            entry_model, details = fit_concern_model(
-                ex[etr],
-                ey[etr],
-                ew[etr],
-                ex[eva],
-                ey[eva],
-                ew[eva],
-                seed=seed,
-                name="entry impersonation",
-                params=params,
-                w_valid_calibration=ents.labels.weight[eva],
-            )
-            info.update({f"fit.entry.{k}": v for k, v in details.items()})
-            entry_reason = f"trained on {int(ents.labels.interviewed.sum())} entry outcomes"
-        else:
-            entry_reason = (
-                f"{positives} confirmed entry impersonation cases in the training months "
-                f"(< {MIN_ENTRY_POSITIVES}): entries use their linked application's "
-                "probabilities and the rules"
-            )
-
+            own_split = None
+        models, reasons[spec.name] = fit_slot(spec, cases, own_split, seed, params, info)
+        slots[spec.name] = ModelSlot(FeatureSpec.of(spec.indicators), models)
+    logistic = {c: fit_logistic(x[tr], lab.y[c][tr], fit_w[tr], seed=seed) for c in CONCERNS}
+    fingerprint = running_fingerprint()
+    slots[PRIMARY].reference = ReferencePanel(risk=np.zeros(1), posts=np.array(["*"]))
     scorer = Scorer(
-        features=FeatureSpec.of(FEATURES),
-        entry_features=FeatureSpec.of(ENTRY_FEATURES),
-        rules_version=rules_version(),
-        models=models,
-        entry_model=entry_model,
-        reference=ReferencePanel(risk=np.zeros(1), posts=np.array(["*"])),
-        entry_reference=None,
-        info=ModelInfo(name="unregistered", version="0", rules_version=rules_version()),
+        slots=slots,
+        fingerprint=fingerprint,
+        info=ModelInfo(name="unregistered", version="0", rules_version=fingerprint),
         capacity=default,
         post_capacity=posts_cap,
     )
-    # Thresholds follow the latest months' risk distribution per post.
-    # Thresholds follow the latest months' risk distribution per post.
-    probs = scorer.predict_proba(apps.fm)
-    test_risk = _risk(probs)[split.test]
-    scorer.reference = ReferencePanel.sample(test_risk, apps.posts[split.test], seed)
-    if ents is not None and len(ents):
-        recent = ents.when >= np.datetime64(split.periods["test"][0])
-        if recent.sum() >= 100:
-            linked = _linked(ents, apps, probs)
-            eprobs = scorer.predict_entry_proba(ents.fm, linked)
-            entry_reference = ReferencePanel.sample(_risk(eprobs)[recent], ents.posts[recent], seed)
-    scorer.entry_reference = entry_reference
-    scorer._set_thresholds()
-    return Fitted(scorer, logistic, info, entry_reason, probs)
-
-
-def _linked(
-    ents: CaseSet, apps: CaseSet, probs: dict[Concern, np.ndarray]
-) -> dict[Concern, np.ndarray]:
-    """Each entry's linked application's probabilities (0 where unlinked), by visa reference,
-    from the probabilities already computed for every application."""
-    row = {cid: i for i, cid in enumerate(apps.ids.tolist())}
-    index = np.array(
-        [row.get(ref, -1) if ref else -1 for ref in ents.batch.visa_reference.tolist()],
-        dtype=np.int64,
+    # Thresholds follow the latest months' risk distribution per post, per kind.
+    test_start = np.datetime64(split.periods["test"][0])
+    probs = scorer.predict_proba(apps.fm, PRIMARY)
+    slots[PRIMARY].reference = ReferencePanel.sample(
+        _risk(probs)[split.test], apps.posts[split.test], seed
     )
-    has = index >= 0
-    out = {}
-    for c in CONCERNS:
-        col = np.zeros(len(ents), dtype=np.float64)
-        col[has] = probs[c][index[has]]
-        out[c] = col
-    return out
+    known: dict[str, dict[str, dict[Concern, float]]] = {PRIMARY: _by_id(apps, probs)}
+    for spec in kinds():
+        cases = world.cases.get(spec.name)
+        if spec.name == PRIMARY or cases is None or not len(cases):
+            continue
+        recent = cases.when >= test_start
+        if recent.sum() < 100 and spec.thresholds_from is not None:
+            continue  # too few recent cases: the thresholds of the kind it names
+        if not recent.any():
+            recent = np.ones(len(cases), dtype=bool)
+        cache = dict(known.get(spec.link.kind, {})) if spec.link is not None else None
+        kind_probs = scorer.probabilities(spec, cases.batch, cases.fm, world.ctx, cache)
+        known[spec.name] = _by_id(cases, kind_probs)
+        slots[spec.name].reference = ReferencePanel.sample(
+            _risk(kind_probs)[recent], cases.posts[recent], seed
+        )
+    scorer._set_thresholds()
+    return Fitted(scorer, logistic, info, {k: v for k, v in reasons.items() if k != PRIMARY}, probs)
+
+
+def _by_id(cases: CaseSet, probs: dict[Concern, np.ndarray]) -> dict[str, dict[Concern, float]]:
+    """Each case's probabilities by id (what a linked kind's cases take as their floor)."""
+    columns = {c: probs[c].tolist() for c in CONCERNS}
+    return {
+        str(cid): {c: columns[c][i] for c in CONCERNS} for i, cid in enumerate(cases.ids.tolist())
+    }
 
 
 def _rows(fm: Any, mask: np.ndarray) -> Any:
@@ -593,9 +592,9 @@ def _log_run(
                 "entries": 0 if world.entries is None else len(world.entries),
                 "labelled": int(apps.labels.interviewed.sum()),
                 "audited": int(apps.labels.audit.sum()),
-                "features": len(scorer.feature_names),
+                "features": len(scorer.slot(PRIMARY).features.names),
                 "dataset_digest": digest,
-                "rules_version": scorer.rules_version,
+                "rules_version": scorer.fingerprint,
                 **split.describe(),
                 **{f"lgbm.{k}": v for k, v in params.__dict__.items()},
             }
@@ -605,7 +604,7 @@ def _log_run(
                 "mizugiwa.git_commit": git_commit(),
                 TAG_DATASET: digest,
                 TAG_TEST_PERIOD: test_period,
-                "mizugiwa.feature_digest": scorer.features.digest,
+                "mizugiwa.code_fingerprint": scorer.fingerprint,
                 "mizugiwa.metric_basis": evaluation.basis,
                 "mizugiwa.entry_model": fitted.entry_model_reason,
                 TAG_FAIRNESS_FAILURES: "; ".join(fair.failures)[:4900],
@@ -633,13 +632,13 @@ def _log_run(
                 "code": ind.code,
                 "concern": getattr(ind.concern, "value", None),
                 "doc": ind.doc,
-                "weight": scorer.reason_weights("application").get(ind.name, 0.0),
+                "weight": scorer.reason_weights(PRIMARY).get(ind.name, 0.0),
             }
-            for ind in FEATURES
+            for ind in kind(PRIMARY).indicators
         ]
         (out / "features.json").write_text(
             json.dumps(
-                {"digest": scorer.features.digest, "features": features_doc},
+                {"fingerprint": scorer.fingerprint, "features": features_doc},
                 indent=2,
                 ensure_ascii=False,
             )
@@ -671,7 +670,7 @@ def _log_run(
             },
             baselines={k: v for k, v in basis_metrics.items() if k not in ("model",)},
             fairness=fair,
-            features=list(scorer.feature_names),
+            features=list(scorer.slot(PRIMARY).features.names),
             limits=LIMITS,
         )
         (out / "model_card.md").write_text(card)

@@ -1,29 +1,25 @@
 """A training folder read into columns: features as of each record's date, rules, labels, truth.
 
-Reading is the same whoever wrote the files (the synthetic world or an agency's export). The
-database snapshot answers every lookup *as of* the case's date, and the network history counts
-only strictly earlier applications, so no case learns from what was recorded after it.
+Reading is the same whoever wrote the files (the synthetic world or an agency's export), and the
+same for every registered kind of case (``mizugiwa.features.kinds``): each kind's records file is
+read into its batch, linked to the records of the kind it names, and its indicators and rules
+computed. The feature context comes from the one factory: the database snapshot answers every
+lookup *as of* the case's date, and the network history counts only strictly earlier cases, so
+no case learns from what was recorded after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import orjson
 
-from mizugiwa.features.indicators import (
-    ApplicationBatch,
-    EntryBatch,
-    FeatureContext,
-    FeatureMatrix,
-    RuleMatrix,
-    compute_entry_features,
-    compute_features,
-    compute_rules,
-)
-from mizugiwa.features.network import NetworkHistory
+from mizugiwa.features.context_factory import feature_context, read_lookups
+from mizugiwa.features.indicators import FeatureContext, FeatureMatrix, RuleMatrix
+from mizugiwa.features.jsonl import JsonLinesError, read_objects
+from mizugiwa.features.kinds import CaseKindSpec, kinds
 from mizugiwa.training.datasets import (
     DataFiles,
     DatasetError,
@@ -36,10 +32,18 @@ from mizugiwa.training.datasets import (
 from mizugiwa.training.fairness import age_band
 from mizugiwa.training.legacy_rules import legacy_entry_scores, legacy_scores
 
+#: The checklist each kind of case was screened with before any model (the "rules" baseline);
+#: a kind without one scores zero.
+LEGACY: dict[str, Callable[[Sequence[Mapping[str, Any]]], np.ndarray]] = {
+    "application": legacy_scores,
+    "entry": legacy_entry_scores,
+}
+PRIMARY = "application"
+
 
 @dataclass
 class CaseSet:
-    """One kind of case (applications or entries) as aligned columns."""
+    """One kind of case as aligned columns."""
 
     batch: Any
     ids: np.ndarray
@@ -58,38 +62,38 @@ class CaseSet:
 
 @dataclass
 class World:
+    """Every kind of case of a training folder, by kind name, and their shared context."""
+
     files: DataFiles
     ctx: FeatureContext
-    applications: CaseSet
-    entries: CaseSet | None
+    cases: dict[str, CaseSet]
     unmatched_outcomes: int
 
+    @property
+    def applications(self) -> CaseSet:
+        """The visa applications (every training folder has them)."""
+        return self.cases[PRIMARY]
 
-def _read_lines(path: Any) -> list[dict[str, Any]]:
-    rows = []
-    with open(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(orjson.loads(line))
-            except orjson.JSONDecodeError as exc:
-                raise DatasetError(f"{path.name} line {number}: not JSON ({exc})") from exc
-    return rows
+    @property
+    def entries(self) -> CaseSet | None:
+        return self.cases.get("entry")
 
 
-def build_context(files: DataFiles) -> FeatureContext:
-    """The trafficking database snapshot and watchlist index from ``tipdb.jsonl`` (if any)."""
-    from mizugiwa.features.tipdb.snapshot import Snapshot
+def _read(path: Any) -> list[dict[str, Any]]:
+    try:
+        return read_objects(path)
+    except JsonLinesError as exc:
+        raise DatasetError(str(exc)) from exc
 
-    if files.tipdb is None:
-        return FeatureContext(snapshot=Snapshot.from_entities([]))
-    from mizugiwa.features.matching import WatchlistIndex
 
-    lines = _read_lines(files.tipdb)
-    return FeatureContext(
-        snapshot=Snapshot.from_jsonl(files.tipdb), index=WatchlistIndex.build(lines)
-    )
+def build_context(files: DataFiles, batches: Sequence[Any] = ()) -> FeatureContext:
+    """The context of a training run: the database of ``tipdb.jsonl`` (if any) and a network
+    history of ``batches``."""
+    try:
+        lookups = read_lookups(tipdb=files.tipdb)
+    except JsonLinesError as exc:
+        raise DatasetError(str(exc)) from exc
+    return feature_context(lookups, batches=batches)
 
 
 def _groups(protected: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -100,87 +104,69 @@ def _groups(protected: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+def _linked_rows(
+    spec: CaseKindSpec, rows: list[dict[str, Any]], read: dict[str, list[dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """The records of the linked kind that ``rows`` name, by id."""
+    if spec.link is None:
+        return {}
+    from mizugiwa.features.kinds import kind
+
+    other = kind(spec.link.kind)
+    wanted = {r.get(spec.link.field) for r in rows}
+    return {
+        r[other.id_field]: r for r in read.get(other.name, []) if r.get(other.id_field) in wanted
+    }
+
+
 def load_world(files: DataFiles, step: Any = None) -> World:
-    """Read every file and compute features, rules and labels for applications and entries.
+    """Read every file and compute features, rules and labels for every kind of case.
 
     ``step(name)`` is called before each long step (progress reporting).
     """
     tick = step or (lambda _name: None)
-    tick("reading applications")
-    rows = _read_lines(files.applications)
-    if not rows:
+    read: dict[str, list[dict[str, Any]]] = {}
+    batches: dict[str, Any] = {}
+    for spec in kinds():
+        path = files.case_file(spec.name)
+        if path is None:
+            continue
+        tick(f"reading {spec.file}")
+        rows = _read(path)
+        if not rows:
+            if spec.name == PRIMARY:
+                raise DatasetError(f"{path.name}: no applications")
+            continue
+        read[spec.name] = rows
+        batches[spec.name] = spec.read(rows, _linked_rows(spec, rows, read))
+    if PRIMARY not in batches:
         raise DatasetError(f"{files.applications.name}: no applications")
-    batch = ApplicationBatch.from_dicts(rows)
-    legacy = legacy_scores(rows)
     tick("reading the trafficking database")
-    ctx = build_context(files)
-    ctx.history = NetworkHistory.from_batch(batch)
-    tick("computing application features")
-    fm = compute_features(batch, ctx)
-    rm = compute_rules(batch, ctx)
+    specs = [spec for spec in kinds() if spec.name in batches]
+    ctx = build_context(files, [batches[s.name] for s in specs if s.feeds_history])
     tick("reading outcomes")
     outcomes = read_outcomes(files.outcomes)
-    ids = np.asarray(batch.application_id, dtype=object)
-    labels, unmatched_apps = align_labels(ids, outcomes)
-    truth = read_truth(files.truth, ids) if files.truth else None
-    when = batch.submitted_s.astype("datetime64[s]")
-    apps = CaseSet(
-        batch,
-        ids,
-        np.asarray(batch.post_code).astype(str),
-        when,
-        fm,
-        rm,
-        legacy,
-        labels,
-        truth,
-        _groups(batch.protected),
-    )
-
-    entries = None
-    unmatched = unmatched_apps
-    if files.entries is not None:
-        tick("computing entry features")
-        entry_rows = _read_lines(files.entries)
-        if entry_rows:
-            wanted = {e.get("visa_reference") for e in entry_rows}
-            by_id = {r["application_id"]: r for r in rows if r.get("application_id") in wanted}
-            ebatch = EntryBatch.from_dicts(entry_rows, by_id)
-            efm = compute_entry_features(ebatch, ctx)
-            erm = compute_rules(ebatch, ctx)
-            eids = np.asarray(ebatch.entry_id, dtype=object)
-            elabels, unmatched_entries = align_labels(eids, outcomes)
-            # An outcome matches either an application or an entry, never both.
-            unmatched = unmatched_apps + unmatched_entries - len(outcomes)
-            etruth = read_truth(files.truth, eids) if files.truth else None
-            linked_protected = (
-                {
-                    k: ebatch.linked(np.asarray(v), fill=None if v.dtype == object else np.nan)
-                    for k, v in ebatch.applications.protected.items()
-                }
-                if len(ebatch.applications)
-                else {
-                    "nationality": np.full(len(ebatch), None, dtype=object),
-                    "sex": np.full(len(ebatch), None, dtype=object),
-                    "age": np.full(len(ebatch), np.nan),
-                }
-            )
-            entries = CaseSet(
-                ebatch,
-                eids,
-                np.asarray(ebatch.port_code).astype(str),
-                ebatch.arrived_s.astype("datetime64[s]"),
-                efm,
-                erm,
-                legacy_entry_scores(entry_rows),
-                elabels,
-                etruth,
-                _groups(linked_protected),
-            )
-    return World(
-        files=files,
-        ctx=ctx,
-        applications=apps,
-        entries=entries,
-        unmatched_outcomes=max(unmatched, 0),
-    )
+    cases: dict[str, CaseSet] = {}
+    unmatched = 0
+    for spec in specs:
+        tick(f"computing {spec.name} features")
+        batch = batches[spec.name]
+        ids = np.asarray(getattr(batch, spec.id_field), dtype=object)
+        labels, unmatched_here = align_labels(ids, outcomes)
+        unmatched += unmatched_here
+        legacy = LEGACY.get(spec.name)
+        cases[spec.name] = CaseSet(
+            batch,
+            ids,
+            np.asarray(getattr(batch, spec.post_field)).astype(str),
+            batch.when_s.astype("datetime64[s]"),
+            spec.features(batch, ctx),
+            spec.rule_matrix(batch, ctx),
+            legacy(read[spec.name]) if legacy else np.zeros(len(batch)),
+            labels,
+            read_truth(files.truth, ids) if files.truth else None,
+            _groups(batch.protected),
+        )
+    # An outcome matches at most one case of one kind.
+    unmatched -= (len(cases) - 1) * len(outcomes)
+    return World(files=files, ctx=ctx, cases=cases, unmatched_outcomes=max(unmatched, 0))

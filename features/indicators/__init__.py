@@ -22,7 +22,11 @@ Public API (stable; models, training and the service use only this)::
   formatter, ``doc``). Each is one small function computing its column over the whole batch, so
   online scoring is the same code on a batch of one. ``NaN`` marks "not applicable / unknown"
   (each docstring says when).
-- ``RULES``: :class:`Rule` records that refer regardless of any model.
+- ``APPLICATION_RULES`` / ``ENTRY_RULES``: :class:`Rule` records that refer regardless of any
+  model, per kind of case (``RULES``: every code once, for the catalogue).
+- Which indicators and rules belong to which kind of case is said once, in the kinds' specs
+  (``mizugiwa.features.kinds``); ``feature_matrix`` and ``rule_matrix`` compute them for a batch
+  of any kind.
 - Point in time: every database lookup is as of the application's submission date (UTC) or the
   entry's arrival date; the network counts see only strictly earlier applications.
 - Nationality, sex, age, religion and ethnicity are never features. The MRZ indicators compare
@@ -48,14 +52,18 @@ from mizugiwa.features.indicators.entries import ENTRY_FEATURES
 from mizugiwa.features.indicators.exploitation import EXPLOITATION
 from mizugiwa.features.indicators.network_features import NETWORK
 from mizugiwa.features.indicators.registry import Column, FeatureMatrix, Indicator, Rule, RuleMatrix
-from mizugiwa.features.indicators.rules import RULES
+from mizugiwa.features.indicators.rules import APPLICATION_RULES, ENTRY_RULES
 from mizugiwa.features.indicators.sham_marriage import SHAM_MARRIAGE
 from mizugiwa.features.records import Concern
 
 FEATURES: list[Indicator[Any]] = [*SHAM_MARRIAGE, *DOCUMENTS, *EXPLOITATION, *NETWORK]
+#: Every rule of the built-in kinds once per code (the kinds' specs list which apply where).
+RULES: list[Rule] = list({rule.code: rule for rule in [*ENTRY_RULES, *APPLICATION_RULES]}.values())
 
 __all__ = [
+    "APPLICATION_RULES",
     "ENTRY_FEATURES",
+    "ENTRY_RULES",
     "FEATURES",
     "RULES",
     "ApplicationBatch",
@@ -70,23 +78,21 @@ __all__ = [
     "compute_features",
     "compute_rules",
     "explain",
-    "feature_names",
+    "feature_matrix",
     "protection_guidance",
     "rule_hits",
+    "rule_matrix",
 ]
 
 _BY_NAME: dict[str, Indicator[Any]] = {ind.name: ind for ind in [*FEATURES, *ENTRY_FEATURES]}
 _INTERVIEW_LANGUAGES = ("ja", "en")
 
 
-def feature_names(kind: str = "application") -> list[str]:
-    """Column names in matrix order for ``application`` or ``entry`` features."""
-    return [ind.name for ind in (FEATURES if kind == "application" else ENTRY_FEATURES)]
-
-
-def _matrix(
+def feature_matrix(
     indicators: Sequence[Indicator[Any]], batch: Any, ctx: FeatureContext, victims: Column
 ) -> FeatureMatrix:
+    """The columns of ``indicators`` over ``batch`` (any kind of case), with the rows that
+    match a known victim (``victims``: protection guidance only, never a feature)."""
     values = np.empty((len(batch), len(indicators)), dtype=np.float32)
     details: dict[str, dict[int, dict[str, Any]]] = {}
     for k, ind in enumerate(indicators):
@@ -106,11 +112,17 @@ def _matrix(
 
 def compute_features(batch: ApplicationBatch, ctx: FeatureContext) -> FeatureMatrix:
     """Every application indicator for every row of ``batch``, as of each submission date."""
-    return _matrix(FEATURES, batch, ctx, lookups.known_victim(batch, ctx))
+    return feature_matrix(FEATURES, batch, ctx, lookups.known_victim(batch, ctx))
 
 
 def compute_entry_features(batch: EntryBatch, ctx: FeatureContext) -> FeatureMatrix:
     """Every entry indicator for every row of ``batch``, as of each arrival date."""
+    return feature_matrix(ENTRY_FEATURES, batch, ctx, entry_victims(batch, ctx))
+
+
+def entry_victims(batch: EntryBatch, ctx: FeatureContext) -> Column:
+    """Entries matching a known victim: through the linked application or the address
+    declared at the border (protection guidance only)."""
     apps = batch.applications
     by_app = lookups.known_victim(apps, ctx) if len(apps) else Column(np.zeros(0))
     linked = batch.linked(by_app.values, fill=0.0)
@@ -123,29 +135,31 @@ def compute_entry_features(batch: EntryBatch, ctx: FeatureContext) -> FeatureMat
         }
         for i in np.flatnonzero(hit)
     }
-    return _matrix(ENTRY_FEATURES, batch, ctx, Column(hit.astype(np.float64), details))
+    return Column(hit.astype(np.float64), details)
+
+
+def rule_matrix(rules: Sequence[Rule], batch: Any, ctx: FeatureContext) -> RuleMatrix:
+    """Where each of ``rules`` fires for ``batch`` (any kind of case), with the evidence."""
+    fired = np.zeros((len(batch), len(rules)), dtype=bool)
+    evidence: dict[str, dict[int, dict[str, Any]]] = {}
+    for k, rule in enumerate(rules):
+        column = rule.check(batch, ctx)
+        fired[:, k] = column.values > 0  # NaN compares False
+        evidence[rule.code] = column.details
+    return RuleMatrix(fired=fired, codes=[rule.code for rule in rules], evidence=evidence)
 
 
 def compute_rules(batch: ApplicationBatch | EntryBatch, ctx: FeatureContext) -> RuleMatrix:
-    """Where each rule fires for an application or entry batch (all of ``RULES``' codes; a
-    rule that does not apply to the kind is all False)."""
-    entry = isinstance(batch, EntryBatch)
-    fired = np.zeros((len(batch), len(RULES)), dtype=bool)
-    evidence: dict[str, dict[int, dict[str, Any]]] = {}
-    for k, rule in enumerate(RULES):
-        check = rule.entry if entry else rule.application
-        if check is None:
-            evidence[rule.code] = {}
-            continue
-        column = check(batch, ctx)
-        fired[:, k] = column.values > 0  # NaN compares False
-        evidence[rule.code] = column.details
-    return RuleMatrix(fired=fired, codes=[rule.code for rule in RULES], evidence=evidence)
+    """Where each rule of the batch's kind of case fires (the kind's spec lists its rules)."""
+    from mizugiwa.features.kinds import kind_of_batch  # the registry of kinds sits above
+
+    return kind_of_batch(batch).rule_matrix(batch, ctx)
 
 
-def rule_hits(rm: RuleMatrix, i: int) -> list[RuleHit]:
-    """The rules that fired for row ``i``, with their evidence."""
-    by_code = {rule.code: rule for rule in RULES}
+def rule_hits(rm: RuleMatrix, i: int, rules: Sequence[Rule] | None = None) -> list[RuleHit]:
+    """The rules that fired for row ``i``, with their evidence (``rules``: those ``rm`` was
+    computed from, when not the built-in kinds' ones)."""
+    by_code = {rule.code: rule for rule in (RULES if rules is None else rules)}
     return [
         RuleHit(
             code=code,
@@ -165,13 +179,16 @@ def explain(
     *,
     concerns: Collection[Concern] | None = None,
     weights: Mapping[str, float] | None = None,
+    indicators: Sequence[Indicator[Any]] | None = None,
 ) -> list[Reason]:
     """Reasons for row ``i``: the indicators whose ``fires`` threshold is met (restricted to
     ``concerns`` when given), strongest ``weights`` first (e.g. the model's per-feature
-    contributions for this row, by feature name); indicators without a threshold never show."""
+    contributions for this row, by feature name); indicators without a threshold never show.
+    ``indicators``: those ``fm`` was computed from, when not the built-in kinds' ones."""
+    by_name = _BY_NAME if indicators is None else {ind.name: ind for ind in indicators}
     reasons: list[Reason] = []
     for k, name in enumerate(fm.names):
-        ind = _BY_NAME[name]
+        ind = by_name[name]
         value = float(fm.values[i, k])
         if not ind.fired(np.array([value]))[0]:
             continue
@@ -191,35 +208,27 @@ def explain(
     return reasons
 
 
-def _person_of(batch: ApplicationBatch | EntryBatch, i: int) -> tuple[tuple[str, ...], str | None]:
-    """Languages and sex of the person in row ``i`` (for an entry, from its application)."""
-    if isinstance(batch, EntryBatch):
-        j = int(batch.application_row[i])
-        if j < 0:
-            from mizugiwa.features.indicators.entries import entry_mrz
-
-            sex = str(entry_mrz(batch).sex[i]) or None
-            return (), sex
-        return tuple(batch.applications.languages[j]), batch.applications.sex[j]
-    return tuple(batch.languages[i]), batch.sex[i]
-
-
 def protection_guidance(
-    batch: ApplicationBatch | EntryBatch, fm: FeatureMatrix, i: int
+    batch: Any,
+    fm: FeatureMatrix,
+    i: int,
+    indicators: Sequence[Indicator[Any]] | None = None,
 ) -> Guidance:
     """What the interviewer needs for row ``i``: people flagged are often victims.
 
     Languages: the person's own, preferred first; an interpreter unless Japanese or English is
     among them. Interviewer: a woman where the person is a woman. Protection referral: where an
     exploitation indicator fires or a known-victim record matches (which never raises suspicion).
+    The batch says whose languages and sex these are (``batch.person(i)``).
     """
-    languages, sex = _person_of(batch, i)
+    by_name = _BY_NAME if indicators is None else {ind.name: ind for ind in indicators}
+    languages, sex = batch.person(i)
     interpreter = not any(lang in _INTERVIEW_LANGUAGES for lang in languages)
     exploitation = [
         name
         for k, name in enumerate(fm.names)
-        if _BY_NAME[name].concern is Concern.EXPLOITATION
-        and _BY_NAME[name].fired(fm.values[i : i + 1, k])[0]
+        if by_name[name].concern is Concern.EXPLOITATION
+        and by_name[name].fired(fm.values[i : i + 1, k])[0]
     ]
     victim = bool(fm.victim_match[i])
     notes_en: list[str] = []

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import orjson
 import phonenumbers
 from phonenumbers.phonemetadata import PhoneMetadata
+from pydantic import ValidationError
 
 from mizugiwa.features.indicators.reading import (
     BatchError,
@@ -36,6 +37,7 @@ from mizugiwa.features.indicators.reading import (
 )
 from mizugiwa.features.indicators.reading import mrz_text as _mrz
 from mizugiwa.features.indicators.reading import seconds as _seconds
+from mizugiwa.features.jsonl import field_error, iter_objects, read_fast
 from mizugiwa.features.network import SECONDS_PER_DAY
 from mizugiwa.features.records import BorderEntry, VisaApplication
 from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
@@ -89,6 +91,17 @@ def fast_phone_key(raw: str | None) -> str | None:
                     national = len(digits) - size
                     return "+" + digits if national in lengths else "raw:" + digits
     return phone_key(raw)
+
+
+def read_application_lines(path: str | Path) -> list[list[Any]]:
+    """The raw columns of a JSON Lines file of applications, straight from the lines (see
+    :func:`mizugiwa.features.jsonl.read_fast`: a bad line is named as by the one reader)."""
+
+    def read(lines: Iterable[bytes]) -> list[list[Any]]:
+        with paused_gc():
+            return raw_columns(lines, orjson.loads)
+
+    return read_fast(path, read)
 
 
 def _objects(values: Sequence[Any]) -> np.ndarray:
@@ -153,6 +166,8 @@ def _no_application_columns() -> dict[str, Any]:
 @dataclass(frozen=True, eq=False)
 class ApplicationBatch:
     """Visa applications as columns (see the module doc for the conventions)."""
+
+    kind: ClassVar[str] = "application"
 
     application_id: np.ndarray
     post_code: np.ndarray
@@ -225,12 +240,16 @@ class ApplicationBatch:
     def from_jsonl(cls, path: str | Path, *, validate: bool = False) -> ApplicationBatch:
         """Columns from a JSON Lines file of applications; ``validate`` checks each line with
         pydantic first (an error names the line and the field)."""
-        with open(path, "rb") as handle:
-            lines = (line for line in handle if line.strip())
-            if validate:
-                return cls.from_records([orjson.loads(line) for line in lines])
-            with paused_gc():
-                return cls(**application_columns(raw_columns(lines, orjson.loads)))
+        if validate:
+            records = []
+            for number, row in iter_objects(path):
+                try:
+                    records.append(VisaApplication.model_validate(row))
+                except ValidationError as exc:
+                    raise field_error(path, number, exc) from exc
+            return cls.from_records(records)
+        with paused_gc():
+            return cls(**application_columns(read_application_lines(path)))
 
     # ----------------------------------------------------------------- derived columns
     def __len__(self) -> int:
@@ -252,6 +271,27 @@ class ApplicationBatch:
         """Protected attributes for fairness monitoring only; never features."""
         age = np.floor((self.day - self.birth_day) / 365.2425)
         return {"nationality": self.nationality, "sex": self.sex, "age": age}
+
+    @property
+    def when_s(self) -> np.ndarray:
+        """Each case's date as int64 seconds since 1970 (UTC): submission."""
+        return self.submitted_s
+
+    def person(self, i: int) -> tuple[tuple[str, ...], str | None]:
+        """Languages and sex of the applicant in row ``i`` (interview guidance)."""
+        return tuple(self.languages[i]), self.sex[i]
+
+    def guidance_keys(self, exploitation: np.ndarray) -> list[Any]:
+        """Per row, everything interview guidance depends on besides a known-victim match:
+        rows alike in it get the same guidance (computed once per distinct situation)."""
+        return list(
+            zip(
+                (tuple(x) if x is not None else () for x in self.languages),
+                self.sex.tolist(),
+                exploitation.tolist(),
+                strict=True,
+            )
+        )
 
     def sponsor_person_key(self) -> np.ndarray:
         """:func:`sponsor_key` of sponsors who are persons (a name and a birth date)."""
@@ -342,6 +382,8 @@ class ApplicationBatch:
 class EntryBatch:
     """Border entries as columns, each with its linked visa application (if any) as a row of
     ``applications`` (``application_row`` is -1 where none is linked)."""
+
+    kind: ClassVar[str] = "entry"
 
     entry_id: np.ndarray
     port_code: np.ndarray
@@ -474,6 +516,37 @@ class EntryBatch:
             if key in wanted
         }
         return cls.from_dicts(dumped, apps)
+
+    @property
+    def protected(self) -> dict[str, np.ndarray]:
+        """Protected attributes of the linked application's person (fairness monitoring only;
+        unknown where no application is linked)."""
+        if not len(self.applications):
+            return {
+                "nationality": np.full(len(self), None, dtype=object),
+                "sex": np.full(len(self), None, dtype=object),
+                "age": np.full(len(self), np.nan),
+            }
+        return {
+            k: self.linked(np.asarray(v), fill=None if v.dtype == object else np.nan)
+            for k, v in self.applications.protected.items()
+        }
+
+    @property
+    def when_s(self) -> np.ndarray:
+        """Each case's date as int64 seconds since 1970 (UTC): arrival."""
+        return self.arrived_s
+
+    def person(self, i: int) -> tuple[tuple[str, ...], str | None]:
+        """Languages and sex of the traveller in row ``i``: from the linked application, else
+        the sex the MRZ states (languages unknown)."""
+        j = int(self.application_row[i])
+        if j < 0:
+            from mizugiwa.features.indicators.entries import entry_mrz
+
+            sex = str(entry_mrz(self).sex[i]) or None
+            return (), sex
+        return tuple(self.applications.languages[j]), self.applications.sex[j]
 
     def declared_address_key(self) -> np.ndarray:
         """Normalised address declared at the border."""

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from mizugiwa.features.jsonl import JsonLinesError
+
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _READ_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 _CHUNK = 16_384  # rows transposed at a time
@@ -272,6 +274,8 @@ def raw_columns(
                 _extend(columns, rows)
                 done += len(rows)
                 rows.clear()
+    except JsonLinesError:
+        raise  # the file reader already named the file, the line and the field
     except _READ_ERRORS as error:
         raise BatchError(
             f"{_describe(done + len(rows), record)}: missing or invalid field {error}"

@@ -64,22 +64,26 @@ class Indicator(Generic[B]):
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule refers regardless of any model. ``application`` and ``entry`` compute, for a
-    batch of that kind, a column that is 1 where the rule fires, with the evidence; a rule
-    that does not apply to a kind has ``None`` there."""
+    """A rule refers regardless of any model. ``check`` computes, for a batch of the kind of
+    case the rule belongs to, a column that is 1 where the rule fires, with the evidence.
+
+    A rule belongs to one kind of case (its spec lists it); a check that applies to two kinds is
+    two rules sharing a code and texts, one per kind (:meth:`for_kind`)."""
 
     code: str
     concern: Concern | None
     text_en: str
     text_ja: str
-    application: Callable[[Any, Any], Column] | None = None
-    entry: Callable[[Any, Any], Column] | None = None
+    check: Callable[[Any, Any], Column]
 
     @property
     def doc(self) -> str:
-        """The docstrings of its checks."""
-        parts = [fn.__doc__ or "" for fn in (self.application, self.entry) if fn is not None]
-        return " ".join(" ".join(parts).split())
+        """The docstring of its check."""
+        return " ".join((self.check.__doc__ or "").split())
+
+    def with_check(self, check: Callable[[Any, Any], Column]) -> Rule:
+        """The same rule (code and texts) checked by ``check``: for another kind of case."""
+        return Rule(self.code, self.concern, self.text_en, self.text_ja, check)
 
 
 def indicator(

@@ -112,43 +112,54 @@ def entry_mrz_check_digits(batch: Any, ctx: Any) -> Column:
     return _mrz_failures(entry_mrz(batch))
 
 
-RULES: list[Rule] = [
-    Rule(
-        code="RULE-WATCHLIST-PERSON",
-        concern=None,
-        text_en="The sponsor matches a known broker or trafficker in the trafficking database.",
-        text_ja="身元保証人が人身取引データベース上の既知のブローカー・加害者と一致する。",
-        application=watchlist_person,
-    ),
-    Rule(
-        code="RULE-WATCHLIST-PHONE",
-        concern=None,
-        text_en="A phone number given matches one linked to a known broker or trafficker.",
-        text_ja="申告された電話番号が、既知のブローカー・加害者に結び付く番号と一致する。",
-        application=watchlist_phone,
-    ),
-    Rule(
-        code="RULE-WATCHLIST-ADDRESS",
-        concern=None,
-        text_en="An address given matches one linked to a known broker or trafficker.",
-        text_ja="申告された住所が、既知のブローカー・加害者に結び付く住所と一致する。",
-        application=watchlist_address,
-        entry=entry_watchlist_address,
-    ),
-    Rule(
-        code="RULE-DOC-REPORTED",
-        concern=Concern.IMPERSONATION,
-        text_en="The passport is reported lost, stolen or forged.",
-        text_ja="旅券が紛失・盗難・偽造として届け出られている。",
-        application=document_reported,
-        entry=entry_document_reported,
-    ),
-    Rule(
-        code="RULE-MRZ-CHECK",
-        concern=Concern.IMPERSONATION,
-        text_en="Check digits of the passport's machine-readable zone fail (ICAO 9303).",
-        text_ja="旅券の機械読取部（MRZ）のチェックディジットが一致しない（ICAO 9303）。",
-        application=mrz_check_digits,
-        entry=entry_mrz_check_digits,
-    ),
+WATCHLIST_PERSON = Rule(
+    code="RULE-WATCHLIST-PERSON",
+    concern=None,
+    text_en="The sponsor matches a known broker or trafficker in the trafficking database.",
+    text_ja="身元保証人が人身取引データベース上の既知のブローカー・加害者と一致する。",
+    check=watchlist_person,
+)
+WATCHLIST_PHONE = Rule(
+    code="RULE-WATCHLIST-PHONE",
+    concern=None,
+    text_en="A phone number given matches one linked to a known broker or trafficker.",
+    text_ja="申告された電話番号が、既知のブローカー・加害者に結び付く番号と一致する。",
+    check=watchlist_phone,
+)
+WATCHLIST_ADDRESS = Rule(
+    code="RULE-WATCHLIST-ADDRESS",
+    concern=None,
+    text_en="An address given matches one linked to a known broker or trafficker.",
+    text_ja="申告された住所が、既知のブローカー・加害者に結び付く住所と一致する。",
+    check=watchlist_address,
+)
+DOC_REPORTED = Rule(
+    code="RULE-DOC-REPORTED",
+    concern=Concern.IMPERSONATION,
+    text_en="The passport is reported lost, stolen or forged.",
+    text_ja="旅券が紛失・盗難・偽造として届け出られている。",
+    check=document_reported,
+)
+MRZ_CHECK = Rule(
+    code="RULE-MRZ-CHECK",
+    concern=Concern.IMPERSONATION,
+    text_en="Check digits of the passport's machine-readable zone fail (ICAO 9303).",
+    text_ja="旅券の機械読取部（MRZ）のチェックディジットが一致しない（ICAO 9303）。",
+    check=mrz_check_digits,
+)
+
+#: The rules of visa applications.
+APPLICATION_RULES: list[Rule] = [
+    WATCHLIST_PERSON,
+    WATCHLIST_PHONE,
+    WATCHLIST_ADDRESS,
+    DOC_REPORTED,
+    MRZ_CHECK,
+]
+
+#: The rules of border entries: the same codes and texts, checked on what the booth reads.
+ENTRY_RULES: list[Rule] = [
+    WATCHLIST_ADDRESS.with_check(entry_watchlist_address),
+    DOC_REPORTED.with_check(entry_document_reported),
+    MRZ_CHECK.with_check(entry_mrz_check_digits),
 ]

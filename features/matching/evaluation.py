@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from mizugiwa.features.jsonl import JsonLinesError, iter_objects
 from mizugiwa.features.matching.index import WatchlistIndex
 
 
@@ -76,18 +75,13 @@ class QualityReport:
 
 
 def read_pairs(path: str | Path) -> list[dict[str, Any]]:
-    """The pairs of a JSON Lines file (raises ValueError naming the line of a bad one)."""
+    """The pairs of a JSON Lines file (raises :class:`~mizugiwa.features.jsonl.JsonLinesError`,
+    a ``ValueError``, naming the line and the field of a bad one)."""
     pairs = []
-    for number, line in enumerate(Path(path).read_bytes().splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            pair = orjson.loads(line)
-        except orjson.JSONDecodeError as error:
-            raise ValueError(f"{path}:{number}: not JSON ({error})") from None
+    for number, pair in iter_objects(path):
         for name in ("kind", "query", "entity", "label"):
             if name not in pair:
-                raise ValueError(f"{path}:{number}: field '{name}' is missing")
+                raise JsonLinesError(f"{path}:{number}: field '{name}' is missing")
         pairs.append(pair)
     return pairs
 

@@ -31,6 +31,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from mizugiwa.db.engine import session_scope
+from mizugiwa.features.jsonl import JsonLinesError, parse_line
 from mizugiwa.features.tipdb import tables as t
 from mizugiwa.features.tipdb.entities import (
     Address,
@@ -56,27 +57,34 @@ from mizugiwa.features.tipdb.normalise import (
 _CHUNK = 900  # ids per IN (...) query, under every backend's bound-parameter limit
 
 
-@dataclass(frozen=True)
-class LineError:
-    """One problem in an import file: its 1-based line, the field path and the reason."""
+class LineError(JsonLinesError):
+    """One problem in an import file: its 1-based line, the field path and the reason (the file
+    is named by the :class:`LoadError` that carries it)."""
 
-    line: int
-    field: str
-    message: str
+    def __init__(self, line: int, field: str, message: str) -> None:
+        super().__init__("-", line, message, field)
 
     def __str__(self) -> str:
         return f"line {self.line}, field {self.field}: {self.message}"
 
 
-class LoadError(Exception):
+class LoadError(JsonLinesError):
     """A file was rejected; ``errors`` lists every bad line. Nothing of the file was written."""
 
     def __init__(self, path: str, errors: Sequence[LineError]) -> None:
-        self.path = path
-        self.errors = sorted(errors, key=lambda error: (error.line, error.field))
-        shown = "\n".join(f"  {error}" for error in self.errors[:20])
-        more = f"\n  ... and {len(self.errors) - 20} more" if len(self.errors) > 20 else ""
-        super().__init__(f"{path}: rejected, {len(self.errors)} error(s)\n{shown}{more}")
+        ordered = sorted(errors, key=lambda error: (error.line or 0, error.field or ""))
+        shown = "\n".join(f"  {error}" for error in ordered[:20])
+        more = f"\n  ... and {len(ordered) - 20} more" if len(ordered) > 20 else ""
+        super().__init__(
+            path,
+            None,
+            f"rejected, {len(ordered)} error(s)\n{shown}{more}",
+            errors=list(ordered),
+        )
+        self.path_text = path
+
+    def __str__(self) -> str:
+        return f"{self.path_text}: {self.problem}"
 
 
 @dataclass(frozen=True)
@@ -193,12 +201,9 @@ def _parse(raw: bytes) -> tuple[list[_Parsed], int, list[LineError], set[str]]:
         if not line.strip():
             continue
         try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            errors.append(LineError(number, "-", f"not valid JSON: {exc}"))
-            continue
-        if not isinstance(data, dict):
-            errors.append(LineError(number, "-", "a line must be one JSON object"))
+            data = parse_line("-", number, line)
+        except JsonLinesError as exc:
+            errors.append(LineError(number, "-", exc.problem))
             continue
         try:
             entity = parse_entity(data)

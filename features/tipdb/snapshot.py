@@ -26,7 +26,6 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
-import orjson
 from sqlalchemy import Engine
 
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
@@ -230,8 +229,14 @@ class Snapshot:
     @classmethod
     def from_jsonl(cls, path: str | Path) -> Snapshot:
         """From a JSON Lines import file (validated, not written anywhere)."""
+        from mizugiwa.features.jsonl import parse_line
+
         raw = Path(path).read_bytes()
-        lines = (orjson.loads(line) for line in raw.splitlines() if line.strip())
+        lines = (
+            parse_line(path, number, line)
+            for number, line in enumerate(raw.splitlines(), start=1)
+            if line.strip()
+        )
         return cls.from_entities(lines, version="sha256:" + hashlib.sha256(raw).hexdigest())
 
     @classmethod

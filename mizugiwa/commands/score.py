@@ -9,7 +9,10 @@ import typer
 
 def score(
     in_: Path = typer.Option(
-        ..., "--in", help="JSON Lines of visa applications or border entries."
+        ...,
+        "--in",
+        help="JSON Lines of cases of one kind (visa applications, border entries, ...): the "
+        'kind is the first record\'s, explicit ("kind") or recognised by its id field.',
     ),
     out: Path = typer.Option(..., "--out", help="Where to write one Score JSON per line."),
     alias: str = typer.Option("champion", "--alias", help="Model alias to score with."),
@@ -17,7 +20,9 @@ def score(
         None, "--tipdb", help="Trafficking database as JSON Lines (default: MIZUGIWA_DATABASE_URL)."
     ),
     applications: Path | None = typer.Option(
-        None, "--applications", help="Applications that entries refer to (for an entries file)."
+        None,
+        "--applications",
+        help="The cases the file's cases refer to (the visa applications of border entries).",
     ),
 ) -> None:
     """Score every record of a file; referred cases carry their reasons and rules."""

@@ -8,13 +8,14 @@ population stability index (:mod:`service.console.psi`) compares the two.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
+
+from mizugiwa.features.jsonl import iter_lines, parse_line
 
 KEY_FEATURES: tuple[str, ...] = (
     "intended_stay_days",
@@ -74,17 +75,12 @@ def key_features(records: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
 def sample_json_lines(path: Path, limit: int, seed: int = 0) -> list[dict[str, Any]]:
     """Up to ``limit`` records of a JSON Lines file, a seeded reservoir sample of all lines."""
     rng = random.Random(seed)
-    sample: list[bytes] = []
-    with path.open("rb") as handle:
-        for seen, line in enumerate(_non_empty(handle)):
-            if seen < limit:
-                sample.append(line)
-            else:
-                slot = rng.randint(0, seen)
-                if slot < limit:
-                    sample[slot] = line
-    return [orjson.loads(line) for line in sample]
-
-
-def _non_empty(lines: Iterable[bytes]) -> Iterable[bytes]:
-    return (line for line in lines if line.strip())
+    sample: list[tuple[int, bytes]] = []
+    for seen, numbered in enumerate(iter_lines(path)):
+        if seen < limit:
+            sample.append(numbered)
+        else:
+            slot = rng.randint(0, seen)
+            if slot < limit:
+                sample[slot] = numbered
+    return [parse_line(path, number, line) for number, line in sample]

@@ -432,7 +432,7 @@ def inspect_traveller(
         for f in findings
     ]
     try:
-        score = scoring.score_entry(runtime, entry, _info(request, principal, body))
+        score = scoring.score_case(runtime, "entry", entry, _info(request, principal, body))
     except ServiceError as exc:
         return _inspection(
             request, {"form": form, "problems": [exc.detail]}, status_code=exc.STATUS

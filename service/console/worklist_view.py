@@ -112,7 +112,7 @@ def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDe
         return None
     application = VisaApplication.model_validate(record)
     context, _missing = runtime.feature_context()
-    [score] = model.scorer.score_applications([application], context)
+    [score] = model.scorer.score_cases("application", [application], context)
     applicant = application.applicant
     name = " ".join(p for p in (applicant.family_name, applicant.given_names) if p)
     if applicant.name_native:

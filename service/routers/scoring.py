@@ -1,19 +1,27 @@
-"""Scoring: one visa application at a consular post, one traveller at a border booth."""
+"""Scoring: one case of any registered kind (a visa application at a consular post, a traveller
+at a border booth, ...), one route per kind.
+
+The routes are made from the kinds' specs (``mizugiwa.features.kinds``): the path, the roles
+that may call it, the request body (the kind's record schema) and the OpenAPI text all come
+from the spec, so a new kind is served without an edit here. :func:`build_router` builds them
+for the kinds registered when the app is created; ``router`` (what the app factory includes)
+is built on each access for the same reason.
+"""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
-from mizugiwa.features.records import BorderEntry, VisaApplication
+from mizugiwa.features.kinds import CaseKindSpec, kinds
 from mizugiwa.service import scoring
-from mizugiwa.service.auth import Principal
-from mizugiwa.service.deps import ApplicationScorerDep, EntryScorerDep
+from mizugiwa.service.auth import Principal, Role
+from mizugiwa.service.deps import require
 from mizugiwa.service.schemas import ErrorResponse, ScoreResponse
 
-router = APIRouter(prefix="/v1", tags=["scoring"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 409, 413, 503)
 }
@@ -36,36 +44,47 @@ def request_info(request: Request, principal: Principal) -> scoring.RequestInfo:
     )
 
 
-@router.post("/visa-applications/score", response_model=ScoreResponse, responses=ERRORS)
-async def score_visa_application(
-    application: VisaApplication,
-    request: Request,
-    principal: ApplicationScorerDep,
-) -> Response:
-    """Score a visa application for referral to a secondary interview.
+def _endpoint(spec: CaseKindSpec) -> Any:
+    """The route function of one kind: its record as the body, its roles as the dependency."""
 
-    Returns per-concern probabilities, whether to refer (and the threshold used, set from the
-    post's interview capacity), the reasons in English and Japanese with their evidence, the
-    rules that fired, interview and protection guidance, and the model that answered. A
-    referral is never a refusal. Consular officers may score their own post's applications.
-    The application is kept so that the traveller's border entry can refer to it.
-    """
-    runtime = request.app.state.runtime
-    info = request_info(request, principal)
-    return JSONBytes(orjson.dumps(scoring.score_application_json(runtime, application, info)))
+    async def endpoint(record: Any, request: Request, principal: Principal) -> Response:
+        runtime = request.app.state.runtime
+        info = request_info(request, principal)
+        return JSONBytes(orjson.dumps(scoring.score_case_json(runtime, spec.name, record, info)))
+
+    allowed = require(*(Role(role) for role in spec.service.roles))
+    kw = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("record", kw, annotation=spec.record),
+            inspect.Parameter("request", kw, annotation=Request),
+            inspect.Parameter("principal", kw, annotation=Principal, default=Depends(allowed)),
+        ],
+        return_annotation=Response,
+    )
+    endpoint.__name__ = spec.service.name
+    endpoint.__doc__ = spec.service.description
+    return endpoint
 
 
-@router.post("/border-entries/score", response_model=ScoreResponse, responses=ERRORS)
-async def score_border_entry(
-    entry: BorderEntry,
-    request: Request,
-    principal: EntryScorerDep,
-) -> Response:
-    """Score a traveller at the border: passport MRZ plus flight.
+def build_router() -> APIRouter:
+    """One ``POST /v1/<path>`` per registered kind of case."""
+    out = APIRouter(prefix="/v1", tags=["scoring"])
+    for spec in kinds():
+        out.add_api_route(
+            spec.service.path,
+            _endpoint(spec),
+            methods=["POST"],
+            response_model=ScoreResponse,
+            responses=ERRORS,
+            name=spec.service.name,
+            summary=spec.service.summary,
+            description=spec.service.description,
+        )
+    return out
 
-    When ``visa_reference`` names a stored visa application, its record and outcome are used
-    too. MRZ check-digit failures and reported lost, stolen or forged documents refer by rule.
-    """
-    runtime = request.app.state.runtime
-    info = request_info(request, principal)
-    return JSONBytes(orjson.dumps(scoring.score_entry_json(runtime, entry, info)))
+
+def __getattr__(name: str) -> Any:
+    if name == "router":
+        return build_router()
+    raise AttributeError(name)

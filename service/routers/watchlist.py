@@ -54,7 +54,7 @@ def search_watchlist(
     ``explanation``. Known victims are never searchable here. Every search is logged (who and
     a digest of the query, not the query)."""
     views = runtime.views
-    if views is None:
+    if views is None or views.index is None:
         raise NotReadyError("the trafficking database is not loaded; search is unavailable")
     try:
         found = views.index.search(kind, query, dob=dob, limit=limit, issuing_state=issuing_state)

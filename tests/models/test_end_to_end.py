@@ -4,7 +4,6 @@ the pyfunc round trip, loading the champion, refusing other features, batch scor
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 from pathlib import Path
 
 import mlflow.pyfunc
@@ -13,8 +12,9 @@ import orjson
 import pandas as pd
 import pytest
 
+from mizugiwa.features.context_factory import feature_context
 from mizugiwa.features.contract import Score
-from mizugiwa.features.indicators import FeatureContext
+from mizugiwa.features.indicators import ApplicationBatch, FeatureContext
 from mizugiwa.features.records import CONCERNS, VisaApplication
 from mizugiwa.features.tipdb.snapshot import Snapshot
 from mizugiwa.models.promotion import promote
@@ -96,14 +96,15 @@ def test_pyfunc_round_trip_equals_the_scorer(
     served = model.predict(frame)
     assert list(served.columns) == list(OUTPUT_COLUMNS)
     scorer = load_version("1", settings=settings)
-    ctx = model.unwrap_python_model().ctx
-    direct = scorer.score_applications(apps, ctx)
+    lookups = model.unwrap_python_model().lookups
+    ctx = feature_context(lookups, batches=[ApplicationBatch.from_records(apps)])
+    direct = scorer.score_cases("application", apps, ctx)
     for c in CONCERNS:
         assert served[c.value].to_numpy() == pytest.approx([s.probabilities[c] for s in direct])
     assert served["refer"].tolist() == [s.refer for s in direct]
     assert served["reason_codes"].tolist() == [",".join(r.code for r in s.reasons) for s in direct]
     # and the same as predict_frame with the scorer outside MLflow
-    again = predict_frame(scorer, ctx, frame)
+    again = predict_frame(scorer, lookups, frame)
     assert again["risk"].to_numpy() == pytest.approx(served["risk"].to_numpy())
 
 
@@ -114,7 +115,7 @@ def test_champion_loads_and_scores_with_reasons(
     scorer = load_scorer(CHAMPION, settings=settings)
     assert scorer.info.version == "1" and scorer.info.alias == CHAMPION
     assert scorer.info.run_id == trained["run_id"]
-    scores = scorer.score_applications(_applications(world, 2000), _context(world))
+    scores = scorer.score_cases("application", _applications(world, 2000), _context(world))
     referred = [s for s in scores if s.refer]
     assert referred and len(referred) < len(scores)
     assert all(s.reasons or s.rules_fired for s in referred)
@@ -126,11 +127,13 @@ def test_champion_loads_and_scores_with_reasons(
 
 def test_scorer_refuses_other_features(trained: dict, settings: Settings) -> None:
     scorer = load_version("1", settings=settings)
-    changed = replace(scorer.features, digest="0" * 64)
-    scorer.features = changed
+    fingerprint = scorer.fingerprint
+    scorer.fingerprint = "code-0000000000000000"
     with pytest.raises(FeatureMismatchError, match="redefined"):
         scorer.check_features()
-    scorer.features = FeatureSpec(names=scorer.feature_names[1:], digest=changed.digest)
+    scorer.fingerprint = fingerprint
+    slot = scorer.slot("application")
+    slot.features = FeatureSpec(names=slot.features.names[1:])
     with pytest.raises(FeatureMismatchError, match="missing"):
         scorer.check_features()
     pickled = pickle.loads(pickle.dumps(scorer))
@@ -160,12 +163,12 @@ def test_batch_score_writes_one_score_per_line(
 def test_same_seed_same_model(world: Path, settings: Settings) -> None:
     a = train(world, seed=9, settings=settings, register=False)
     b = train(world, seed=9, settings=settings, register=False)
-    fm_probe = np.asarray(a.scorer.reference.risk)
+    fm_probe = np.asarray(a.scorer.slot("application").reference.risk)
     assert fm_probe.size > 0
     assert a.summary["recall_at_capacity"] == b.summary["recall_at_capacity"]
     for c in CONCERNS:
-        assert a.scorer.models[c].booster.model_to_string() == (
-            b.scorer.models[c].booster.model_to_string()
+        assert a.scorer.slot("application").models[c].booster.model_to_string() == (
+            b.scorer.slot("application").models[c].booster.model_to_string()
         )
 
 

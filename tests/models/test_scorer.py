@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 
 from mizugiwa.features.contract import ModelInfo
+from mizugiwa.features.fingerprint import running_fingerprint
 from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, FeatureMatrix
 from mizugiwa.features.records import CONCERNS
 from mizugiwa.models.scorer import (
     CalibratedModel,
     FeatureMismatchError,
     FeatureSpec,
+    ModelSlot,
     ReferencePanel,
     Scorer,
 )
@@ -42,17 +44,19 @@ def scorer() -> Scorer:
     model = CalibratedModel(booster, 1.0, 0.0, np.full(len(FEATURES), 1.0 / len(FEATURES)))
     posts = np.array(["MNL", "BKK"] * 1500)
     s = Scorer(
-        features=FeatureSpec.of(FEATURES),
-        entry_features=FeatureSpec.of(ENTRY_FEATURES),
-        rules_version="rules-test",
-        models=dict.fromkeys(CONCERNS, model),
-        entry_model=None,
-        reference=ReferencePanel(np.zeros(1), np.array(["*"])),
-        entry_reference=None,
-        info=ModelInfo(name="test", version="0", rules_version="rules-test"),
+        slots={
+            "application": ModelSlot(
+                FeatureSpec.of(FEATURES),
+                dict.fromkeys(CONCERNS, model),
+                ReferencePanel(np.zeros(1), np.array(["*"])),
+            ),
+            "entry": ModelSlot(FeatureSpec.of(ENTRY_FEATURES)),
+        },
+        fingerprint=running_fingerprint(),
+        info=ModelInfo(name="test", version="0", rules_version=running_fingerprint()),
     )
     risk = np.max(np.stack(list(s.predict_proba(fm).values())), axis=0)
-    s.reference = ReferencePanel.sample(risk, posts, seed=0)
+    s.slots["application"].reference = ReferencePanel.sample(risk, posts, seed=0)
     s._set_thresholds()
     return s
 
@@ -60,7 +64,7 @@ def scorer() -> Scorer:
 def test_probabilities_are_calibrated_log_odds(scorer: Scorer) -> None:
     fm = _matrix(500, 1)
     probs = scorer.predict_proba(fm)
-    raw = scorer.models[CONCERNS[0]].booster.predict(fm.values)
+    raw = scorer.slot("application").models[CONCERNS[0]].booster.predict(fm.values)
     assert probs[CONCERNS[0]] == pytest.approx(raw)  # slope 1, intercept 0: the booster's own
     assert all(((p >= 0) & (p <= 1)).all() for p in probs.values())
 
@@ -70,7 +74,8 @@ def test_thresholds_follow_the_configured_capacity(scorer: Scorer) -> None:
     risk = np.max(np.stack(list(scorer.predict_proba(fm).values())), axis=0)
 
     def share(s: Scorer, post: str) -> float:
-        return float((risk >= s.thresholds.get(post, s.thresholds["*"])).mean())
+        table = s.thresholds["application"]
+        return float((risk >= table.get(post, table["*"])).mean())
 
     low = scorer.with_capacity(Settings(environment="test", default_interview_capacity=0.03))
     high = scorer.with_capacity(

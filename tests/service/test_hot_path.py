@@ -16,7 +16,7 @@ from mizugiwa.features.records import BorderEntry, Concern, VisaApplication
 from mizugiwa.service.audit import Decision, DecisionLog, verify
 from mizugiwa.service.cases import find_application, store_scored_driver
 from mizugiwa.service.errors import ConflictError
-from mizugiwa.service.scoring_cache import LRU, ApplicationCache, LinkedProbabilities
+from mizugiwa.service.scoring_cache import LRU, CaseCache, LinkedProbabilities
 from mizugiwa.service.tables import DecisionLogEntry, StoredCase
 
 
@@ -101,11 +101,12 @@ def test_lru_forgets_the_least_recently_used() -> None:
     assert list(cache) == ["c"]
 
 
-def test_application_cache_keys_by_application_id() -> None:
-    cache = ApplicationCache(size=10)
+def test_case_cache_keys_by_kind_and_case_id() -> None:
+    cache = CaseCache(size=10)
     application = VisaApplication.model_validate(APPLICATION)
-    cache.put(application)
-    assert cache.get(APPLICATION["application_id"]) is application
+    cache.put("application", application.application_id, application)
+    assert cache.find("application", APPLICATION["application_id"]) is application
+    assert cache.find("entry", APPLICATION["application_id"]) is None
 
 
 def test_linked_probabilities_follow_the_scorer_and_the_views() -> None:

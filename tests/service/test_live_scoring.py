@@ -238,13 +238,13 @@ def test_database_unreachable_scores_degraded(
             json.loads((live["world"] / "entries.jsonl").read_text().splitlines()[1])
         )
         info = scoring.RequestInfo(Principal(1, "x", Role.BORDER_INSPECTOR, None), "rid", None)
-        score = scoring.score_entry(runtime, entry, info)
+        score = scoring.score_case(runtime, "entry", entry, info)
         assert score.degraded is True
         assert any("database" in r for r in score.degraded_reasons)
         assert (tmp_path / "spool.jsonl").exists()  # the decision waits to be chained
         # The next request does not wait for the database again: it is paused for a while.
         assert runtime.database.open
-        again = scoring.score_entry(runtime, entry, info)
+        again = scoring.score_case(runtime, "entry", entry, info)
         assert again.degraded and any("spooled" in r for r in again.degraded_reasons)
         assert len((tmp_path / "spool.jsonl").read_bytes().splitlines()) == 2
     finally:
@@ -323,7 +323,7 @@ def test_alias_move_swaps_the_champion_and_old_requests_finish(live: dict[str, A
             json.loads((live["world"] / "entries.jsonl").read_text().splitlines()[3])
         )
         context, _ = runtime.feature_context()
-        [score] = old.scorer.score_entries([entry], context, {})
+        [score] = old.scorer.score_cases("entry", [entry], context, linked={})
         assert score.model.version == old.version
     finally:
         set_alias("champion", old.version, settings=settings)
@@ -361,7 +361,9 @@ def test_cached_linked_probabilities_give_the_same_scores(live: dict[str, Any]) 
     )
     assert response.status_code == 200, response.text
     linked = {apps[0]["application_id"]: VisaApplication.model_validate(apps[0])}
-    [fresh] = model.scorer.score_entries([BorderEntry.model_validate(entry)], context, linked)
+    [fresh] = model.scorer.score_cases(
+        "entry", [BorderEntry.model_validate(entry)], context, linked=linked
+    )
     assert response.json()["probabilities"] == pytest.approx(
         {c.value: p for c, p in fresh.probabilities.items()}
     )
@@ -371,9 +373,9 @@ def test_cached_linked_probabilities_give_the_same_scores(live: dict[str, Any]) 
     assert runtime.warm_linked_applications(10) >= len(apps)
     warmed = runtime.linked_probabilities.for_state(model.scorer, context)
     for app in apps:
-        one = runtime.applications.get(app["application_id"])
+        one = runtime.records.find("application", app["application_id"])
         assert one is not None
-        [alone] = model.scorer.score_applications([one], context)
+        [alone] = model.scorer.score_cases("application", [one], context)
         for concern in CONCERNS:
             assert warmed[app["application_id"]][concern] == pytest.approx(
                 alone.probabilities[concern]
