@@ -117,6 +117,17 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "worklist.category": ("Category", "査証種別"),
     "worklist.risk": ("Score", "スコア"),
     "worklist.reasons": ("Reasons", "理由"),
+    "worklist.why": ("Why referred", "回付の理由"),
+    "worklist.protection": ("protection concern", "保護の必要"),
+    "worklist.more_reasons": ("and {n} more", "ほか{n}件"),
+    "worklist.caption": (
+        "Referred applications, most urgent first: rule referrals, then protection concerns, "
+        "then by model score.",
+        "回付案件（緊急度順：ルールによる回付、保護の必要がある案件、モデルスコアの高い順）",
+    ),
+    "why.rule": ("Rule", "ルール"),
+    "why.model": ("Model", "モデル"),
+    "why.random_audit": ("Random audit", "無作為抽出"),
     "worklist.empty": ("No referred applications match.", "該当する照会案件はありません。"),
     "worklist.new": ("{n} new referral(s) arrived.", "新しい照会案件が{n}件届きました。"),
     "worklist.live": ("Updates every few seconds.", "数秒ごとに自動更新します。"),

@@ -30,6 +30,7 @@ from mizugiwa.service.console.session import (
     csrf_matches,
     new_csrf_token,
 )
+from mizugiwa.service.console.words import Words
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=str(SERVICE_DIR / "templates"))
@@ -186,6 +187,7 @@ def render(
         "lang": lang,
         "other_lang": other,
         "t": translator(lang),
+        "w": Words(lang),
         "principal": principal,
         "nav": nav,
         "base": BASE,

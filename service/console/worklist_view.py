@@ -2,10 +2,14 @@
 what the officer reads before the interview.
 
 The worklist reads the service's referral query (:func:`service.cases.referrals`) for the
-officer's own post and orders it by concern, highest first. A case's reasons with their evidence
-come from scoring its stored record again with the model in service: scores are computed as of
-the application's submission date, so the reasons are those of the referral unless the model
-has changed since (the page names the model that produced them).
+officer's own post and orders it by referral priority: cases a rule referred first (a stolen
+passport or a trafficker's phone refers whatever the model's score), then cases with a
+protection concern (a possible victim of exploitation), then the model's score, highest first.
+
+A case's reasons with their evidence come from scoring its stored record again with the model
+in service: scores are computed as of the application's submission date, so the reasons are
+those of the referral unless the model has changed since (the page names the model that
+produced them).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from mizugiwa.features.contract import Score
 from mizugiwa.features.records import VisaApplication
 from mizugiwa.service.cases import referrals
 from mizugiwa.service.console.i18n import Lang
+from mizugiwa.service.console.words import is_protection_code
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
@@ -45,6 +50,35 @@ class WorklistItem:
     status: str
     reason_codes: list[str]
     rule_codes: list[str]
+    referred_by: list[str]
+
+    @property
+    def protection(self) -> bool:
+        """A possible victim: an exploitation reason or a known victim's record matched."""
+        return any(is_protection_code(code) for code in self.reason_codes)
+
+    @property
+    def why(self) -> str:
+        """Why the case is on the worklist: ``rule``, ``model`` or ``random_audit``."""
+        if self.rule_codes or "rule" in self.referred_by:
+            return "rule"
+        if "model" in self.referred_by or not self.referred_by:
+            return "model"
+        return self.referred_by[0]
+
+    @property
+    def priority(self) -> int:
+        """0 for a rule referral, 1 for a protection concern, 2 for the model's score alone."""
+        if self.why == "rule":
+            return 0
+        return 1 if self.protection else 2
+
+
+def priority_order(items: list[WorklistItem]) -> list[WorklistItem]:
+    """Pending first; then rules, protection concerns, and the model's score, highest first."""
+    return sorted(
+        items, key=lambda i: (i.status != "pending", i.priority, -(i.risk or 0.0), i.case_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -59,8 +93,8 @@ class CaseDetail:
 
 
 def worklist(engine: Any, post_code: str, filters: WorklistFilters) -> list[WorklistItem]:
-    """The post's referred applications matching ``filters``, highest concern first (rules
-    before model-only referrals at equal score), at most ``MAX_ITEMS``."""
+    """The post's referred applications matching ``filters`` in referral priority
+    (:func:`priority_order`), at most ``MAX_ITEMS``."""
     with session_scope(engine) as session:
         rows, _ = referrals(
             session,
@@ -79,14 +113,12 @@ def worklist(engine: Any, post_code: str, filters: WorklistFilters) -> list[Work
                 status=row.status,
                 reason_codes=list(row.reason_codes or []),
                 rule_codes=list(row.rule_codes or []),
+                referred_by=list(row.referred_by or []),
             )
             for row in rows
             if row.kind == "application"
         ]
-    return sorted(
-        items,
-        key=lambda i: (i.status != "pending", -(i.risk or 0.0), not i.rule_codes, i.case_id),
-    )
+    return priority_order(items)
 
 
 def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDetail | None:
