@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from mizugiwa.db.engine import session_scope
 from mizugiwa.features.records import (
     BorderEntry,
     DeclaredPurpose,
@@ -22,6 +23,7 @@ from mizugiwa.features.records import (
     OutcomeKind,
     ReferralSource,
 )
+from mizugiwa.features.tipdb.repository import entity
 from mizugiwa.service import scoring
 from mizugiwa.service.audit import canonical_json, input_digest
 from mizugiwa.service.auth import Principal, Role, hash_token
@@ -357,6 +359,34 @@ def record_outcome(
         )
     return RedirectResponse(
         f"{BASE}/cases/{case_id}?recorded={record.outcome.value}", status_code=303
+    )
+
+
+# -- trafficking database records ----------------------------------------------------------------
+
+RecordPage = Annotated[
+    Principal,
+    Depends(
+        requires(
+            Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR, Role.ANALYST, Role.AUDITOR, Role.ADMIN
+        )
+    ),
+]
+
+
+@router.get("/records/{entity_id}")
+def record_page(
+    request: Request, principal: RecordPage, runtime: RuntimeDep, entity_id: str
+) -> Response:
+    """One trafficking-database record named as evidence: what it is, its source and dates."""
+    with session_scope(runtime.engine) as session:
+        found = entity(session, entity_id[:64])
+    return render(
+        request,
+        "console/record.html",
+        "record",
+        {"entity_id": entity_id[:64], "entity": found},
+        status_code=200 if found else 404,
     )
 
 

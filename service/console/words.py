@@ -387,3 +387,24 @@ class Words:
 
     def evidence(self, evidence: dict[str, Any]) -> list[Sentence]:
         return evidence_sentences(evidence, self.lang)
+
+    def rule_headline(self, rule: Any) -> str:
+        text = rule.text_ja if self.lang == "ja" else rule.text_en
+        return rule_headline(rule.code, rule.evidence, text, self.lang)
+
+
+def rule_headline(code: str, evidence: dict[str, Any], text: str, lang: Lang) -> str:
+    """What a rule found, as the end of "Referred by rule: ..." ("the passport is reported
+    stolen"); the rule's own text where nothing more specific is known."""
+    status = evidence.get("document_status")
+    if code == "RULE-DOC-REPORTED" and status:
+        word = _pick(DOCUMENT_STATUS.get(str(status)), lang, str(status))
+        return (
+            f"旅券が{word}として届け出られている"
+            if lang == "ja"
+            else f"the passport is reported {word}"
+        )
+    text = text.rstrip("。.")
+    if lang == "en" and text[:1].isupper() and not text[1:2].isupper():
+        text = text[:1].lower() + text[1:]
+    return text
