@@ -27,10 +27,13 @@ from mizugiwa.features.tipdb.repository import entity
 from mizugiwa.service import scoring
 from mizugiwa.service.audit import canonical_json, input_digest
 from mizugiwa.service.auth import Principal, Role, hash_token
-from mizugiwa.service.console import dashboard_view, decision_log_view, worklist_view
+from mizugiwa.service.console import dashboard_view, decision_log_view, posts, worklist_view
+from mizugiwa.service.console import outcome_correction as correction
 from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, pages_for
+from mizugiwa.service.console.console_log import log_case_view, log_rejection
 from mizugiwa.service.console.i18n import LANGS, translator
 from mizugiwa.service.console.mrz_feedback import failing_check_digits, normalise_mrz
+from mizugiwa.service.console.outcome_correction import CORRECTION_ENDPOINT
 from mizugiwa.service.console.plots import referral_rates_svg
 from mizugiwa.service.console.session import (
     CSRF_COOKIE,
@@ -263,6 +266,7 @@ def _case_page(
     message: str | None = None,
     message_kind: str = "ok",
     status_code: int = 200,
+    form: dict[str, Any] | None = None,
 ) -> Response:
     t = translator(lang_of(request))
     case = worklist_view.case_detail(runtime, str(principal.post_code), case_id)
@@ -274,6 +278,7 @@ def _case_page(
             {"title": t("error.404.title"), "body": t("error.404.body")},
             status_code=404,
         )
+    zone = posts.zone_of(case.post_code)
     return render(
         request,
         "console/case.html",
@@ -284,11 +289,14 @@ def _case_page(
             "applicant": case.applicant,
             "category": case.category,
             "case_date": case.case_date,
-            "recorded": case.recorded_outcome,
+            "recorded": case.recorded,
+            "history": case.history,
+            "zone": zone,
+            "zone_label": posts.zone_label(case.post_code),
             "outcomes": [o.value for o in OutcomeKind],
-            "sources": [s.value for s in ReferralSource],
-            "default_source": case.default_source,
-            "now_local": datetime.now().astimezone().strftime("%Y-%m-%dT%H:%M"),
+            "referral_source": case.referral_source,
+            "now_local": posts.local_now(case.post_code).strftime("%Y-%m-%dT%H:%M"),
+            "form": form or {},
             "message": message,
             "message_kind": message_kind,
         },
@@ -303,13 +311,52 @@ def case_page(
     runtime: RuntimeDep,
     case_id: str,
     recorded: str | None = None,
+    corrected: str | None = None,
 ) -> Response:
     """One referral: reasons with evidence, interview guidance and the outcome form."""
     message = None
+    t = translator(lang_of(request))
     if recorded in {o.value for o in OutcomeKind}:
-        t = translator(lang_of(request))
         message = t("case.outcome.recorded", outcome=t(f"outcome.{recorded}"))
-    return _case_page(request, principal, runtime, case_id, message=message)
+    if corrected in {o.value for o in OutcomeKind}:
+        message = t("case.outcome.corrected", outcome=t(f"outcome.{corrected}"))
+    response = _case_page(request, principal, runtime, case_id, message=message)
+    log_case_view(runtime, request, principal, case_id, response.status_code)
+    return response
+
+
+def _outcome_form(
+    request: Request,
+    principal: Principal,
+    runtime: Any,
+    case_id: str,
+    outcome: str,
+    interviewed_at: str,
+    victim_support_offered: bool,
+) -> tuple[Outcome | None, list[str]]:
+    """The form's outcome, or the problems with it as sentences naming each field."""
+    t = translator(lang_of(request))
+    problems = []
+    if outcome not in {o.value for o in OutcomeKind}:
+        problems.append(t("case.problem.outcome"))
+    case = worklist_view.case_detail(runtime, str(principal.post_code), case_id)
+    post = case.post_code if case else principal.post_code
+    when = posts.parse_local(interviewed_at, post)
+    if when is None:
+        problems.append(t("case.problem.interviewed_at"))
+    elif when > datetime.now(UTC):
+        problems.append(t("case.problem.future"))
+    if problems or when is None or case is None:
+        return None, problems
+    record = Outcome(
+        case_id=case_id,
+        # In UTC: SQLite keeps the wall time and drops the offset.
+        interviewed_at=when.astimezone(UTC),
+        outcome=OutcomeKind(outcome),
+        referral_source=ReferralSource(case.referral_source),
+        victim_support_offered=victim_support_offered,
+    )
+    return record, []
 
 
 @router.post("/cases/{case_id}/outcome", dependencies=[CsrfChecked])
@@ -318,34 +365,84 @@ def record_outcome(
     principal: OfficerPage,
     runtime: RuntimeDep,
     case_id: str,
-    outcome: Annotated[str, Form(max_length=40)],
-    interviewed_at: Annotated[str, Form(max_length=40)],
-    referral_source: Annotated[str, Form(max_length=40)] = "model",
+    outcome: Annotated[str, Form(max_length=40)] = "",
+    interviewed_at: Annotated[str, Form(max_length=40)] = "",
     victim_support_offered: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Record the interview outcome through the same domain code as ``POST /v1/outcomes``."""
-    body = {
-        "case_id": case_id,
-        "interviewed_at": worklist_view.local_datetime(interviewed_at),
-        "outcome": outcome,
-        "referral_source": referral_source,
-        "victim_support_offered": victim_support_offered,
-    }
-    try:
-        record = Outcome.model_validate(body)
-        scoring.submit_outcome(runtime, record, _info(request, principal, body))
-    except ValidationError as exc:
-        message = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'outcome'}: {e['msg']}" for e in exc.errors()
+    """Record the interview outcome through the same domain code as ``POST /v1/outcomes``. The
+    referral source is the system's (what referred the case), never the form's."""
+    form = {"outcome": outcome, "interviewed_at": interviewed_at}
+    record, problems = _outcome_form(
+        request, principal, runtime, case_id, outcome, interviewed_at, victim_support_offered
+    )
+    body = {**form, "case_id": case_id, "victim_support_offered": victim_support_offered}
+    if record is None:
+        log_rejection(
+            runtime, request, principal, "POST /console/cases/outcome", body, 422, case_id
         )
         return _case_page(
             request,
             principal,
             runtime,
             case_id,
-            message=message,
+            message=" ".join(problems),
             message_kind="error",
             status_code=422,
+            form=form,
+        )
+    try:
+        scoring.submit_outcome(runtime, record, _info(request, principal, body))
+    except ServiceError as exc:
+        return _case_page(
+            request,
+            principal,
+            runtime,
+            case_id,
+            message=exc.detail,
+            message_kind="error",
+            status_code=exc.STATUS,
+            form=form,
+        )
+    return RedirectResponse(
+        f"{BASE}/cases/{case_id}?recorded={record.outcome.value}", status_code=303
+    )
+
+
+@router.post("/cases/{case_id}/outcome/correction", dependencies=[CsrfChecked])
+def correct_outcome(
+    request: Request,
+    principal: OfficerPage,
+    runtime: RuntimeDep,
+    case_id: str,
+    outcome: Annotated[str, Form(max_length=40)] = "",
+    interviewed_at: Annotated[str, Form(max_length=40)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    victim_support_offered: Annotated[bool, Form()] = False,
+) -> Response:
+    """Correct a recorded outcome; the earlier one stays in the history and the decision log."""
+    t = translator(lang_of(request))
+    form = {"outcome": outcome, "interviewed_at": interviewed_at, "reason": reason}
+    record, problems = _outcome_form(
+        request, principal, runtime, case_id, outcome, interviewed_at, victim_support_offered
+    )
+    if not reason.strip():
+        problems.append(t("case.problem.reason"))
+    body = {"case_id": case_id, "outcome": outcome, "interviewed_at": interviewed_at}
+    if record is None or problems:
+        log_rejection(runtime, request, principal, CORRECTION_ENDPOINT, body, 422, case_id)
+        return _case_page(
+            request,
+            principal,
+            runtime,
+            case_id,
+            message=" ".join(problems),
+            message_kind="error",
+            status_code=422,
+            form=form,
+        )
+    try:
+        correction.correct_outcome(
+            runtime, record, reason, str(principal.post_code), _info(request, principal, body)
         )
     except ServiceError as exc:
         return _case_page(
@@ -356,9 +453,10 @@ def record_outcome(
             message=exc.detail,
             message_kind="error",
             status_code=exc.STATUS,
+            form=form,
         )
     return RedirectResponse(
-        f"{BASE}/cases/{case_id}?recorded={record.outcome.value}", status_code=303
+        f"{BASE}/cases/{case_id}?corrected={record.outcome.value}", status_code=303
     )
 
 

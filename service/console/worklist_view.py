@@ -27,6 +27,7 @@ from mizugiwa.features.contract import Score
 from mizugiwa.features.records import VisaApplication
 from mizugiwa.service.cases import referrals
 from mizugiwa.service.console.i18n import Lang
+from mizugiwa.service.console.outcome_correction import PastOutcome, aware, history
 from mizugiwa.service.console.words import is_protection_code
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
@@ -88,8 +89,10 @@ class CaseDetail:
     applicant: str
     category: str | None
     score: Score
-    recorded_outcome: str | None
-    default_source: str
+    recorded: PastOutcome | None
+    history: list[PastOutcome]
+    referral_source: str
+    post_code: str
 
 
 def worklist(engine: Any, post_code: str, filters: WorklistFilters) -> list[WorklistItem]:
@@ -136,9 +139,22 @@ def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDe
             return None
         record = dict(row.record)
         referred_by = list(row.referred_by or [])
-        recorded = session.scalar(
-            select(InterviewOutcome.outcome).where(InterviewOutcome.case_id == case_id)
+        current = session.scalar(
+            select(InterviewOutcome).where(InterviewOutcome.case_id == case_id)
         )
+        recorded = (
+            None
+            if current is None
+            else PastOutcome(
+                current.outcome,
+                aware(current.interviewed_at),
+                current.victim_support_offered,
+                aware(current.recorded_at),
+                None,
+                None,
+            )
+        )
+        past = history(session, case_id)
     model = runtime.model
     if model is None:
         return None
@@ -155,19 +171,21 @@ def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDe
         applicant=name,
         category=application.visa_category.value,
         score=score,
-        recorded_outcome=recorded,
-        default_source="rule" if referred_by == ["rule"] else "model",
+        recorded=recorded,
+        history=past,
+        referral_source=referral_source(referred_by),
+        post_code=post_code,
     )
 
 
-def local_datetime(text: str) -> str:
-    """A ``datetime-local`` form value (no zone) as an ISO time in the server's zone; other
-    text is passed on for the schema to reject with its own message."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return (value if value.tzinfo else value.astimezone()).isoformat()
+def referral_source(referred_by: list[str]) -> str:
+    """What referred the case, as an outcome records it: a rule when any rule did (a rule refers
+    whatever the score), else the model, else the random audit."""
+    if "rule" in referred_by:
+        return "rule"
+    if "model" in referred_by or not referred_by:
+        return "model"
+    return referred_by[0]
 
 
 _FIELD_LABELS: dict[str, tuple[str, str]] = {

@@ -128,3 +128,80 @@ def test_worklist_reasons_are_texts(
     row = page.locator('tr[data-case="APP-STOLEN-1"]')
     assert "reported lost, stolen or forged" in row.inner_text()
     assert "RULE-DOC-REPORTED" not in row.inner_text()
+
+
+@pytest.fixture(scope="module")
+def second_rule_case(server: Server, stolen_passport_case: dict[str, Any]) -> str:
+    record = copy.deepcopy(stolen_passport_case["record"])
+    record["application_id"] = "APP-OUTCOME-1"
+    score_as_officer(server, record)
+    return "APP-OUTCOME-1"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_outcome_form_has_no_false_defaults_and_uses_the_posts_time(
+    page: Any, server: Server, second_rule_case: str, lang: str
+) -> None:
+    sign_in(page, server, "officer_mnl")
+    if lang == "ja":
+        page.click("#lang-switch")
+    page.goto(f"{server.url}/console/cases/{second_rule_case}")
+    assert page.locator("#outcome").input_value() == ""
+    assert not page.locator("#victim_support_offered").is_checked()
+    assert page.locator("#outcome-form [name=referral_source]").count() == 0
+    source = page.locator("#referral-source").inner_text()
+    assert ("rule" in source) if lang == "en" else ("ルール" in source)
+    assert "Asia/Manila, UTC+08:00" in page.locator("#zone").inner_text()
+    screenshot(page, f"case-outcome-form-{lang}-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, f"case-outcome-form-{lang}-390")
+    # Submitting without choosing records nothing and says which field.
+    page.click("#outcome-form button[type=submit]")
+    alert = page.locator("[role=alert]").inner_text()
+    assert ("Outcome: choose" in alert) if lang == "en" else ("結果：面接の結果を選択" in alert)
+    assert page.locator("#outcome-form").count() == 1
+
+
+def test_outcome_correction_keeps_the_first_in_history_and_log(
+    page: Any, server: Server, second_rule_case: str
+) -> None:
+    from sqlalchemy import select
+
+    from mizugiwa.db.engine import session_scope
+    from mizugiwa.service.tables import DecisionLogEntry, InterviewOutcome
+
+    sign_in(page, server, "officer_mnl")
+    page.goto(f"{server.url}/console/cases/{second_rule_case}")
+    page.select_option("#outcome", "no_concern")
+    page.fill("#interviewed_at", "2024-06-02T09:00")
+    page.click("#outcome-form button[type=submit]")
+    assert "Outcome recorded: no concern" in page.locator("[role=alert]").inner_text()
+    engine = server.app.state.runtime.engine
+    with session_scope(engine) as session:
+        row = session.scalar(
+            select(InterviewOutcome).where(InterviewOutcome.case_id == second_rule_case)
+        )
+        assert row is not None
+        at = row.interviewed_at
+        assert (at.hour, at.minute) == (1, 0)  # 09:00 in Manila is 01:00 UTC
+        assert row.referral_source == "rule"
+        assert row.victim_support_offered is False
+    page.click("#correction summary")
+    page.select_option("#c-outcome", "trafficking_victim")
+    page.fill("#c-interviewed_at", "2024-06-02T09:00")
+    page.check("#c-victim_support_offered")
+    page.fill("#c-reason", "Interpreter's notes read again with the supervisor")
+    page.click("#correction-form button[type=submit]")
+    assert "Outcome corrected" in page.locator("[role=alert]").inner_text()
+    rows = page.locator("#outcome-history tbody tr")
+    assert [r.get_attribute("data-state") for r in rows.all()] == ["replaced", "current"]
+    assert "no concern" in rows.first.inner_text()
+    assert "trafficking victim" in rows.last.inner_text()
+    screenshot(page, "case-corrected-en-1366")
+    with session_scope(engine) as session:
+        entries = session.scalars(
+            select(DecisionLogEntry).where(DecisionLogEntry.case_id == second_rule_case)
+        ).all()
+        codes = [code for e in entries for code in e.reason_codes]
+    assert "OUTCOME:no_concern" in codes
+    assert "OUTCOME:trafficking_victim" in codes and "CORRECTS:no_concern" in codes
