@@ -31,6 +31,7 @@ from mizugiwa.service.console import dashboard_view, decision_log_view, posts, w
 from mizugiwa.service.console import outcome_correction as correction
 from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, pages_for
 from mizugiwa.service.console.console_log import log_case_view, log_rejection
+from mizugiwa.service.console.form_messages import field_problems, mrz_problem
 from mizugiwa.service.console.i18n import LANGS, translator
 from mizugiwa.service.console.mrz_feedback import failing_check_digits, normalise_mrz
 from mizugiwa.service.console.outcome_correction import CORRECTION_ENDPOINT
@@ -536,7 +537,7 @@ def inspect_traveller(
     try:
         normalised = normalise_mrz(mrz)
     except ValueError as exc:
-        problems.append(f"MRZ: {exc}")
+        problems.append(mrz_problem(str(exc), lang))
     body = {
         "entry_id": f"BX-{secrets.token_hex(6).upper()}",
         "port_code": port_code,
@@ -551,12 +552,14 @@ def inspect_traveller(
     try:
         entry = BorderEntry.model_validate(body)
     except ValidationError as exc:
-        problems.extend(worklist_view.field_problems(exc, lang, skip=("mrz",) if problems else ()))
+        problems.extend(field_problems(exc, lang, skip=("mrz",) if problems else ()))
     if problems or entry is None:
+        # The digest is of the form as sent, never the MRZ itself in the log.
+        log_rejection(runtime, request, principal, "POST /console/inspection", form, 422)
         return _inspection(request, {"form": form, "problems": problems}, status_code=422)
     findings = failing_check_digits(entry.mrz)
     check_digits = [
-        f"{'行' if lang == 'ja' else 'line'} {f.line}: {f.label_ja if lang == 'ja' else f.label_en}"
+        f"{f.line}行目：{f.label_ja}" if lang == "ja" else f"line {f.line}: {f.label_en}"
         for f in findings
     ]
     try:

@@ -46,7 +46,7 @@ COMMON_SHORTCUTS: list[tuple[tuple[str, ...], str, str]] = [
 ]
 PAGE_SHORTCUTS: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
     "worklist": [
-        (("Alt", "W"), "worklist", "審査対象一覧"),
+        (("Alt", "W"), "worklist", "回付案件一覧"),
         (("Enter",), "open the focused case", "選択中の案件を開く"),
     ],
     "case": [
@@ -54,17 +54,25 @@ PAGE_SHORTCUTS: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
         (("Alt", "S"), "record the outcome", "結果を記録"),
     ],
     "inspection": [
-        (("Alt", "I"), "border inspection", "入国審査"),
-        (("Ctrl", "Enter"), "check the traveller from the MRZ box", "MRZ欄から照会"),
-        (("Alt", "S"), "check the traveller", "照会する"),
-        (("Esc",), "next traveller: clear and focus the MRZ", "次の旅行者：消去してMRZ欄へ"),
+        (("Alt", "I"), "border inspection", "上陸審査"),
+        (
+            ("Ctrl", "Enter"),
+            "check the traveller from the MRZ box",
+            "機械読取領域（MRZ）欄から確認",
+        ),
+        (("Alt", "S"), "check the traveller", "確認する"),
+        (
+            ("Esc",),
+            "next traveller: clear and focus the MRZ",
+            "次の旅行者：消去して機械読取領域（MRZ）欄へ",
+        ),
         (("N",), "next traveller (outside a field)", "次の旅行者（入力欄の外で）"),
     ],
     "dashboard": [
-        (("Alt", "D"), "models and drift", "モデルと変動"),
+        (("Alt", "D"), "models and drift", "モデルとドリフト"),
         (("Alt", "M"), "open the MLflow UI", "MLflow UI を開く"),
     ],
-    "decision_log": [(("Alt", "G"), "decision log", "判断記録")],
+    "decision_log": [(("Alt", "G"), "decision log", "判定記録")],
 }
 
 

@@ -120,12 +120,33 @@ def _catalogue() -> dict[str, dict[str, Any]]:
     return {item["code"]: item for item in catalogue()}
 
 
+# One term per concept, as immigration officers say it. The catalogue's texts are part of the
+# models' feature code; until they change there, the console says them with these terms.
+JA_TERMS: tuple[tuple[str, str], ...] = (
+    ("機械読取部（MRZ）", "機械読取領域（MRZ）"),
+    ("帰りの航空券", "復路航空券"),
+    (
+        "航空券を雇用主・仲介業者・第三者が支払っている",
+        "航空券代を雇用主・仲介業者・第三者が負担している",
+    ),
+    ("紛失・盗難・偽造", "紛失・盗難・偽変造"),
+    ("照会基準", "回付基準"),
+)
+
+
+def officer_terms(text: str) -> str:
+    """Japanese text with the officers' terms (:data:`JA_TERMS`)."""
+    for old, new in JA_TERMS:
+        text = text.replace(old, new)
+    return text
+
+
 def reason_text(code: str, lang: Lang) -> str:
     """The catalogue's text for a reason or rule code (the code itself when unknown)."""
     item = _catalogue().get(code)
     if item is None:
         return code
-    return str(item["text_ja"] if lang == "ja" else item["text_en"])
+    return officer_terms(str(item["text_ja"])) if lang == "ja" else str(item["text_en"])
 
 
 def reason_concern(code: str) -> str | None:
@@ -388,9 +409,15 @@ class Words:
     def evidence(self, evidence: dict[str, Any]) -> list[Sentence]:
         return evidence_sentences(evidence, self.lang)
 
+    def text(self, item: Any) -> str:
+        """A reason's or a rule's own text, in the officers' terms."""
+        return officer_terms(item.text_ja) if self.lang == "ja" else str(item.text_en)
+
+    def fairness(self, kind: str, value: Any) -> str:
+        return fairness_word(kind, value, self.lang)
+
     def rule_headline(self, rule: Any) -> str:
-        text = rule.text_ja if self.lang == "ja" else rule.text_en
-        return rule_headline(rule.code, rule.evidence, text, self.lang)
+        return rule_headline(rule.code, rule.evidence, self.text(rule), self.lang)
 
 
 def rule_headline(code: str, evidence: dict[str, Any], text: str, lang: Lang) -> str:
@@ -408,3 +435,37 @@ def rule_headline(code: str, evidence: dict[str, Any], text: str, lang: Lang) ->
     if lang == "en" and text[:1].isupper() and not text[1:2].isupper():
         text = text[:1].lower() + text[1:]
     return text
+
+
+FAIRNESS_COLUMNS: dict[str, tuple[str, str]] = {
+    "attribute": ("Attribute", "属性"),
+    "group": ("Group", "グループ"),
+    "n": ("Cases (n)", "件数（n）"),
+    "referral_rate": ("Referral rate", "回付率"),
+    "false_positive_rate": ("False referral rate", "誤回付率"),
+    "fpr_ratio": ("False referral ratio to the reference group", "誤回付率の比（基準グループ比）"),
+    "recall": ("Recall", "再現率"),
+    "status": ("Status", "判定"),
+}
+FAIRNESS_STATUS: dict[str, tuple[str, str]] = {
+    "ok": ("within bounds", "基準内"),
+    "outside bounds": ("outside bounds", "基準外"),
+    "within sampling error": ("within sampling error", "標本誤差の範囲内"),
+    "too small to measure": ("too small to measure", "件数不足で測定不可"),
+}
+FAIRNESS_ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "sex": ("Sex", "性別"),
+    "nationality": ("Nationality", "国籍"),
+    "age_band": ("Age band", "年齢層"),
+    "age": ("Age band", "年齢層"),
+}
+
+
+def fairness_word(kind: str, value: Any, lang: Lang) -> str:
+    """A fairness table's column name, status or attribute in the page's language."""
+    table = {
+        "column": FAIRNESS_COLUMNS,
+        "status": FAIRNESS_STATUS,
+        "attribute": FAIRNESS_ATTRIBUTES,
+    }
+    return _pick(table[kind].get(str(value)), lang, str(value))

@@ -14,19 +14,16 @@ produced them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.features.contract import Score
 from mizugiwa.features.records import VisaApplication
 from mizugiwa.service.cases import referrals
-from mizugiwa.service.console.i18n import Lang
 from mizugiwa.service.console.outcome_correction import PastOutcome, aware, history
 from mizugiwa.service.console.words import is_protection_code
 from mizugiwa.service.runtime import ServiceRuntime
@@ -186,27 +183,3 @@ def referral_source(referred_by: list[str]) -> str:
     if "model" in referred_by or not referred_by:
         return "model"
     return referred_by[0]
-
-
-_FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "mrz": ("MRZ", "MRZ"),
-    "flight_number": ("Flight number", "便名"),
-    "port_code": ("Port", "空港・港"),
-    "visa_reference": ("Visa reference", "査証番号"),
-    "declared_purpose": ("Declared purpose", "渡航目的"),
-    "declared_stay_days": ("Declared stay (days)", "滞在予定日数"),
-}
-
-
-def field_problems(exc: ValidationError, lang: Lang, skip: Iterable[str] = ()) -> list[str]:
-    """One line per schema error, led by the field's label in the page's language."""
-    skipped = set(skip)
-    lines = []
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else ""
-        if field in skipped:
-            continue
-        en, ja = _FIELD_LABELS.get(field, (field, field))
-        message = str(error["msg"]).removeprefix("Value error, ")
-        lines.append(f"{ja if lang == 'ja' else en}: {message}")
-    return lines
