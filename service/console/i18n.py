@@ -43,6 +43,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "The name and token do not match an active account.",
         "アカウント名とトークンが有効なアカウントと一致しません。",
     ),
+    "signin.locked": (
+        "Too many failed sign-ins for this account or from this computer. Try again in "
+        "{minutes} minute(s), or ask an administrator for a new token.",
+        "このアカウントまたはこの端末からのログイン失敗が多すぎます。{minutes}分後に再度お試しいただくか、"
+        "管理者に新しいトークンの発行を依頼してください。",
+    ),
     "signin.expired": (
         "Your session ended. Please sign in again.",
         "セッションが終了しました。再度ログインしてください。",

@@ -8,7 +8,7 @@ Scores and outcomes go through the same functions as ``POST /v1/border-entries/s
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -29,7 +29,7 @@ from mizugiwa.service.audit import canonical_json, input_digest
 from mizugiwa.service.auth import Principal, Role, hash_token
 from mizugiwa.service.console import dashboard_view, decision_log_view, posts, worklist_view
 from mizugiwa.service.console import outcome_correction as correction
-from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, pages_for
+from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, may_open
 from mizugiwa.service.console.console_log import log_case_view, log_rejection
 from mizugiwa.service.console.form_messages import field_problems, mrz_problem
 from mizugiwa.service.console.i18n import LANGS, translator
@@ -42,6 +42,7 @@ from mizugiwa.service.console.session import (
     SESSION_COOKIE,
     SessionData,
     new_csrf_token,
+    new_session_id,
     safe_next,
     token_fingerprint,
 )
@@ -127,6 +128,13 @@ def sign_in_page(
     )
 
 
+SIGN_IN_ENDPOINT = "POST /console/sign-in"
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/sign-in", dependencies=[CsrfChecked])
 def sign_in(
     request: Request,
@@ -135,36 +143,66 @@ def sign_in(
     name: Annotated[str, Form(max_length=64)] = "",
     next_path: Annotated[str, Form(alias="next", max_length=2000)] = "",
 ) -> Response:
-    """Check the token with the API's authenticator; open a session for its account."""
+    """Check the token with the API's authenticator; open a session for its account. Failures
+    are counted per account and per address (:mod:`service.console.sign_in_guard`), and logged."""
     token = token.strip()
-    try:
-        principal = runtime.authenticator.authenticate(f"Bearer {token}")
-    except AuthenticationError:
-        principal = None
-    if principal is not None and name.strip() and name.strip() != principal.name:
-        principal = None
-    if principal is None:
-        t = translator(lang_of(request))
-        return render(
+    name = name.strip()
+    state = console_state(request)
+    t = translator(lang_of(request))
+    address = _client_address(request)
+
+    def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+        response = render(
             request,
             "console/signin.html",
             "signin",
             {
                 "next_path": safe_next(next_path, ""),
-                "message": t("signin.failed"),
+                "message": message,
                 "message_kind": "error",
                 "name": name,
             },
-            status_code=401,
+            status_code=status,
             principal=None,
         )
-    allowed = {page.path for page in pages_for(principal.role)}
+        response.headers.update(headers or {})
+        return response
+
+    verdict = state.sign_in_guard.check(name, address)
+    if not verdict.allowed:
+        log_rejection(
+            runtime,
+            request,
+            None,
+            SIGN_IN_ENDPOINT,
+            {"name": name},
+            429,
+            error=f"too many failed sign-ins for this {verdict.which}",
+        )
+        minutes = max(1, (verdict.retry_after_seconds + 59) // 60)
+        return refuse(
+            t("signin.locked", minutes=minutes),
+            429,
+            {"Retry-After": str(verdict.retry_after_seconds)},
+        )
+    try:
+        principal = runtime.authenticator.authenticate(f"Bearer {token}")
+    except AuthenticationError:
+        principal = None
+    if principal is not None and name and name != principal.name:
+        principal = None
+    if principal is None:
+        state.sign_in_guard.failed(name, address)
+        log_rejection(
+            runtime, request, None, SIGN_IN_ENDPOINT, {"name": name}, 401, error="sign-in failed"
+        )
+        return refuse(t("signin.failed"), 401)
+    state.sign_in_guard.succeeded(principal.name)
     target = safe_next(next_path, home_for(principal.role))
-    if not any(target.startswith(path) for path in allowed):
+    if not may_open(principal.role, target):
         target = home_for(principal.role)
     response = RedirectResponse(target, status_code=303)
-    data = SessionData(principal.name, token_fingerprint(hash_token(token)))
-    state = console_state(request)
+    data = SessionData(principal.name, token_fingerprint(hash_token(token)), new_session_id())
     _cookie(
         response,
         request,
@@ -179,6 +217,12 @@ def sign_in(
 
 @router.post("/sign-out", dependencies=[CsrfChecked])
 def sign_out(request: Request) -> Response:
+    """End the session on the server (the cookie stops working everywhere), then forget it."""
+    state = console_state(request)
+    data = state.signer.loads(request.cookies.get(SESSION_COOKIE))
+    if data is not None:
+        expires = datetime.now(UTC) + timedelta(seconds=state.signer.max_age_seconds)
+        state.sessions.revoke(data, expires)
     response = RedirectResponse(f"{BASE}/sign-in?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=BASE)
     response.delete_cookie(CSRF_COOKIE, path=BASE)

@@ -30,6 +30,7 @@ from mizugiwa.service.console.session import (
     csrf_matches,
     new_csrf_token,
 )
+from mizugiwa.service.console.sign_in_guard import SignInGuard
 from mizugiwa.service.console.words import Words
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
@@ -104,6 +105,7 @@ class ConsoleState:
     signer: SessionSigner
     sessions: SessionResolver
     secure_cookies: bool
+    sign_in_guard: SignInGuard
 
 
 def console_state(request: Request) -> ConsoleState:
