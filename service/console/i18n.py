@@ -299,14 +299,29 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "チェーン破損（記録 {seq}）：{problem}",
     ),
     "log.seq": ("#", "番号"),
-    "log.at": ("When", "日時"),
+    "log.at": ("When (UTC)", "日時（UTC）"),
     "log.who": ("Who", "利用者"),
     "log.endpoint": ("Action", "操作"),
     "log.model": ("Model", "モデル"),
     "log.referral": ("Referral", "回付"),
     "log.codes": ("Rules and reasons", "ルールと理由"),
     "log.empty": ("No entries match.", "該当する記録はありません。"),
-    "log.more": ("Showing the latest {n} matches.", "最新の{n}件を表示しています。"),
+    "log.case_id": ("Case id", "案件番号"),
+    "log.user": ("User (account name)", "利用者（アカウント名）"),
+    "log.head": ("Head of the chain, entry {seq}:", "チェーンの先頭（記録 {seq}）："),
+    "log.head_help": (
+        "Keep this hash outside the system (for example in your audit notes): a later chain "
+        "that does not contain it was rebuilt or cut.",
+        "このハッシュ値をシステムの外（監査記録など）に保管してください。後日のチェーンにこの値が"
+        "含まれなければ、チェーンは作り直されたか切り詰められています。",
+    ),
+    "log.caption": (
+        "Decision log entries, newest first, 50 per page; times in UTC",
+        "判定記録（新しい順、1ページ50件、時刻はUTC）",
+    ),
+    "log.paging": ("Pages of the decision log", "判定記録のページ"),
+    "log.older": ("Older entries", "古い記録"),
+    "log.newest": ("Newest entries", "最新の記録"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -655,34 +656,62 @@ def decision_log(
     principal: LogPage,
     runtime: RuntimeDep,
     request_id: Annotated[str | None, Query(max_length=64)] = None,
+    case_id: Annotated[str | None, Query(max_length=64)] = None,
+    user: Annotated[str | None, Query(max_length=64)] = None,
     post: Annotated[str | None, Query(max_length=3)] = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    before: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    """Search the decision log by request id, date and post; the chain's verification status."""
+    """Search the decision log a page at a time; the chain's status and head hash."""
     error = None
+    text = {"request_id": request_id, "case_id": case_id, "user": user}
+    cleaned = {k: (v or "").strip() or None for k, v in text.items()}
     try:
         filters = decision_log_view.LogFilters(
-            request_id=(request_id or "").strip() or None,
+            request_id=cleaned["request_id"],
+            case_id=cleaned["case_id"],
+            user=cleaned["user"],
             post=(post or "").strip().upper() or None,
             date_from=_parse_day(date_from, "date_from"),
             date_to=_parse_day(date_to, "date_to"),
+            before=before,
         )
     except ValueError as exc:
         error = str(exc)
-        filters = decision_log_view.LogFilters(request_id=request_id, post=post)
-    entries, truncated = decision_log_view.search_log(runtime.engine, filters)
+        filters = decision_log_view.LogFilters(
+            request_id=cleaned["request_id"], case_id=cleaned["case_id"], user=cleaned["user"]
+        )
+    entries, more = decision_log_view.search_log(runtime.engine, filters)
     chain = decision_log_view.chain_status(runtime.engine)
+    query = {
+        k: v
+        for k, v in {
+            **cleaned,
+            "post": filters.post,
+            "date_from": date_from,
+            "date_to": date_to,
+        }.items()
+        if v
+    }
+    older = (
+        f"{BASE}/decision-log?{urlencode({**query, 'before': entries[-1].seq})}"
+        if more and entries
+        else None
+    )
+    newest = f"{BASE}/decision-log?{urlencode(query)}" if before else None
     return render(
         request,
         "console/decision_log.html",
         "decision_log",
         {
             "entries": entries,
-            "truncated": truncated,
+            "older_url": older,
+            "newest_url": newest,
             "filters": filters,
             "chain": chain,
             "error": error,
+            "shown_time": decision_log_view.shown_time,
         },
         status_code=422 if error else 200,
     )
