@@ -41,10 +41,11 @@ PAGES: tuple[Page, ...] = (
     Page(
         f"{BASE}/dashboard",
         "nav.dashboard",
-        "d",
+        "o",  # Alt+D is the browser's address bar
         frozenset({Role.ANALYST, Role.AUDITOR, Role.ADMIN}),
     ),
     Page(f"{BASE}/decision-log", "nav.decision_log", "g", frozenset({Role.AUDITOR, Role.ADMIN})),
+    Page(f"{BASE}/admin", "nav.admin", "u", frozenset({Role.ADMIN})),
 )
 
 # Roles that see the analyst dashboard without its analyst-only links.

@@ -28,7 +28,13 @@ from mizugiwa.features.tipdb.repository import entity
 from mizugiwa.service import scoring
 from mizugiwa.service.audit import canonical_json, input_digest
 from mizugiwa.service.auth import Principal, Role, hash_token
-from mizugiwa.service.console import dashboard_view, decision_log_view, posts, worklist_view
+from mizugiwa.service.console import (
+    accounts,
+    dashboard_view,
+    decision_log_view,
+    posts,
+    worklist_view,
+)
 from mizugiwa.service.console import outcome_correction as correction
 from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, may_open
 from mizugiwa.service.console.console_log import log_case_view, log_rejection
@@ -715,3 +721,110 @@ def decision_log(
         },
         status_code=422 if error else 200,
     )
+
+
+# -- accounts (administrators) -------------------------------------------------------------------
+
+AdminPage = Annotated[Principal, Depends(requires(Role.ADMIN))]
+
+
+def _admin_page(
+    request: Request,
+    runtime: Any,
+    *,
+    message: str | None = None,
+    message_kind: str = "ok",
+    new_token: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "console/admin.html",
+        "admin",
+        {
+            "accounts": accounts.list_accounts(runtime.engine),
+            "roles": [r.value for r in Role],
+            "message": message,
+            "message_kind": message_kind,
+            "new_token": new_token,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin")
+def admin_page(request: Request, principal: AdminPage, runtime: RuntimeDep) -> Response:
+    """Accounts: list, add, change role or post, rotate or revoke tokens."""
+    return _admin_page(request, runtime)
+
+
+def _request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or secrets.token_hex(8))
+
+
+@router.post("/admin/accounts", dependencies=[CsrfChecked])
+def admin_add(
+    request: Request,
+    principal: AdminPage,
+    runtime: RuntimeDep,
+    name: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=20)] = "",
+    post_code: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    t = translator(lang_of(request))
+    try:
+        token = accounts.add_account(
+            runtime, principal, _request_id(request), name, role, post_code
+        )
+    except ServiceError as exc:
+        return _admin_page(
+            request, runtime, message=exc.detail, message_kind="error", status_code=exc.STATUS
+        )
+    return _admin_page(
+        request, runtime, message=t("admin.added", name=name.strip()), new_token=(name, token)
+    )
+
+
+@router.post("/admin/accounts/{pk}", dependencies=[CsrfChecked])
+def admin_change(
+    request: Request,
+    principal: AdminPage,
+    runtime: RuntimeDep,
+    pk: int,
+    role: Annotated[str, Form(max_length=20)] = "",
+    post_code: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    t = translator(lang_of(request))
+    try:
+        accounts.change_account(runtime, principal, _request_id(request), pk, role, post_code)
+    except ServiceError as exc:
+        return _admin_page(
+            request, runtime, message=exc.detail, message_kind="error", status_code=exc.STATUS
+        )
+    return _admin_page(request, runtime, message=t("admin.changed"))
+
+
+@router.post("/admin/accounts/{pk}/{action}", dependencies=[CsrfChecked])
+def admin_token(
+    request: Request, principal: AdminPage, runtime: RuntimeDep, pk: int, action: str
+) -> Response:
+    t = translator(lang_of(request))
+    if action not in ("rotate", "revoke"):
+        return _admin_page(
+            request, runtime, message=t("admin.unknown"), message_kind="error", status_code=404
+        )
+    try:
+        if action == "rotate":
+            token = accounts.rotate_token(runtime, principal, _request_id(request), pk)
+        else:
+            accounts.revoke_token(runtime, principal, _request_id(request), pk)
+    except ServiceError as exc:
+        return _admin_page(
+            request, runtime, message=exc.detail, message_kind="error", status_code=exc.STATUS
+        )
+    name = next((a.name for a in accounts.list_accounts(runtime.engine) if a.pk == pk), str(pk))
+    if action == "rotate":
+        return _admin_page(
+            request, runtime, message=t("admin.rotated", name=name), new_token=(name, token)
+        )
+    return _admin_page(request, runtime, message=t("admin.revoked", name=name))

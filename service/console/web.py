@@ -8,6 +8,7 @@ session) or the 403 page (wrong role); :func:`check_csrf` guards every POST form
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,10 +71,11 @@ PAGE_SHORTCUTS: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
         (("N",), "next traveller (outside a field)", "次の旅行者（入力欄の外で）"),
     ],
     "dashboard": [
-        (("Alt", "D"), "models and drift", "モデルとドリフト"),
+        (("Alt", "O"), "models and drift", "モデルとドリフト"),
         (("Alt", "M"), "open the MLflow UI", "MLflow UI を開く"),
     ],
     "decision_log": [(("Alt", "G"), "decision log", "判定記録")],
+    "admin": [(("Alt", "U"), "accounts", "アカウント管理")],
 }
 
 
@@ -140,6 +142,25 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+# Where the answer to a form can be opened again with a GET (for the language switch).
+_GET_PAGE_OF_FORM: dict[str, str] = {
+    "signin": f"{BASE}/sign-in",
+    "inspection": f"{BASE}/inspection",
+    "admin": f"{BASE}/admin",
+}
+
+
+def _page_address(request: Request, page_id: str) -> str:
+    """The request itself for a GET; for the answer to a form, the page the form belongs to
+    (a case's outcome form answers on the case's page)."""
+    if request.method == "GET":
+        return _here(request)
+    match = re.match(rf"^{BASE}/cases/([^/]+)/", request.url.path)
+    if match:
+        return f"{BASE}/cases/{match.group(1)}"
+    return _GET_PAGE_OF_FORM.get(page_id, f"{BASE}/")
+
+
 async def signed_in(request: Request) -> Principal:
     """Dependency: the signed-in principal, else the sign-in page (remembering where to go)."""
     principal = current_principal(request)
@@ -182,7 +203,7 @@ def render(
     """Render a console page with the common context; sets the CSRF cookie when new."""
     lang = lang_of(request)
     principal = principal or getattr(request.state, "principal", None)
-    here = _here(request)
+    here = _page_address(request, page_id)
     nav = [
         {
             "href": page.path,

@@ -20,13 +20,19 @@ HOME = {
     "auditor": "/console/dashboard",
     "admin": "/console/dashboard",
 }
-PAGES = ["/console/worklist", "/console/inspection", "/console/dashboard", "/console/decision-log"]
+PAGES = [
+    "/console/worklist",
+    "/console/inspection",
+    "/console/dashboard",
+    "/console/decision-log",
+    "/console/admin",
+]
 ALLOWED = {
     "officer_mnl": {"/console/worklist"},
     "inspector": {"/console/inspection"},
     "analyst": {"/console/dashboard"},
     "auditor": {"/console/dashboard", "/console/decision-log"},
-    "admin": {"/console/dashboard", "/console/decision-log"},
+    "admin": {"/console/dashboard", "/console/decision-log", "/console/admin"},
 }
 VALID_MRZ = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
