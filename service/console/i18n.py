@@ -264,6 +264,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Referral and false referral rates by group, with the status against the bounds",
         "グループ別の回付率・誤回付率と基準に対する判定",
     ),
+    "dashboard.metrics_caption": (
+        "Key metrics on the test months",
+        "テスト期間の主要な評価指標",
+    ),
+    "dashboard.all_metrics_caption": ("Every metric logged for the run", "実行で記録されたすべての評価指標"),
+    "dashboard.psi_level": ("Level", "判定"),
     "dashboard.psi": (
         "Drift of key features against the training data (population stability index)",
         "学習データに対する主要特徴量のドリフト（分布の変化、PSI）",
