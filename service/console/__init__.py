@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from mizugiwa.service.console.access import BASE, SessionResolver
+from mizugiwa.service.console.api_docs import install_offline_docs
 from mizugiwa.service.console.i18n import translator
 from mizugiwa.service.console.session import SessionSigner
 from mizugiwa.service.console.sign_in_guard import SignInGuard
@@ -48,6 +49,7 @@ def install_console(app: FastAPI) -> None:
     )
     app.include_router(router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="console-static")
+    install_offline_docs(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -268,7 +268,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Key metrics on the test months",
         "テスト期間の主要な評価指標",
     ),
-    "dashboard.all_metrics_caption": ("Every metric logged for the run", "実行で記録されたすべての評価指標"),
+    "dashboard.all_metrics_caption": (
+        "Every metric logged for the run",
+        "実行で記録されたすべての評価指標",
+    ),
     "dashboard.psi_level": ("Level", "判定"),
     "dashboard.psi": (
         "Drift of key features against the training data (population stability index)",
