@@ -259,7 +259,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "dashboard.metrics": ("Metrics", "評価指標"),
     "dashboard.fairness": ("Fairness by group", "グループ別の公平性"),
     "dashboard.referral_rates": ("Referral rate by post, per week", "在外公館別の週ごとの回付率"),
-    "dashboard.no_referrals": ("No scored cases yet.", "まだ採点済みの案件はありません。"),
+    "dashboard.no_referrals": (
+        "No scored cases yet. The chart fills as applications and border entries are scored "
+        "(through the API, the console or `mizugiwa score`); `make run` replays recent traffic.",
+        "スコア付けされた案件はまだありません。査証申請や上陸審査がスコア付けされると（API、コンソール、"
+        "`mizugiwa score`）グラフが表示されます。`make run` は最近の通行データを再生します。",
+    ),
     "dashboard.fairness_caption": (
         "Referral and false referral rates by group, with the status against the bounds",
         "グループ別の回付率・誤回付率と基準に対する判定",
@@ -282,8 +287,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "0.1未満：安定、0.1〜0.25：注意、0.25超：調査し再学習を検討。",
     ),
     "dashboard.psi_none": (
-        "No recent cases or no training data to compare with.",
-        "比較する最近の案件または学習データがありません。",
+        "No recent cases or no training data to compare with. Drift is measured once "
+        "applications are scored and the champion's training folder can be read.",
+        "比較する最近の案件または学習データがありません。査証申請がスコア付けされ、本番モデルの学習データを"
+        "読み込めると、ドリフトが測定されます。",
     ),
     "dashboard.mlflow": ("Open in the MLflow UI", "MLflow UI で開く"),
     "dashboard.model_card": ("Model card", "モデルカード"),

@@ -115,3 +115,24 @@ def test_worklist_puts_rules_first_then_protection_then_score(
     # Nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"worklist-{lang}-{width}")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_an_empty_worklist_says_what_fills_it(page: Any, server: Server, lang: str) -> None:
+    from mizugiwa.service.auth import add_user, issue_token
+
+    name = f"officer_zzz_{lang}"
+    engine = server.app.state.runtime.engine
+    add_user(engine, name, "consular_officer", "ZZZ")
+    server.tokens[name] = issue_token(engine, name)
+    sign_in(page, server, name)
+    if lang == "ja":
+        page.click("#lang-switch")
+    text = page.locator("#worklist-rows").inner_text()
+    if lang == "en":
+        assert "Referrals appear here as soon as applications of your post are scored" in text
+    else:
+        assert "回付案件がここに表示されます" in text
+    screenshot(page, f"worklist-empty-{lang}-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, f"worklist-empty-{lang}-390")
