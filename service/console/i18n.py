@@ -277,6 +277,17 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Every metric logged for the run",
         "実行で記録されたすべての評価指標",
     ),
+    "dashboard.bounds": (
+        "Fairness bounds: each group's false referral rate, as a ratio to the reference group, "
+        "must stay between {low} and {high} (its 95% interval must overlap the bounds).",
+        "公平性の基準：各グループの誤回付率の基準グループに対する比は {low} 以上 {high} 以下"
+        "（95%信頼区間が基準と重なること）。",
+    ),
+    "dashboard.same_version": (
+        "The challenger is the champion's version {version}: see the champion above.",
+        "候補モデル（チャレンジャー）は本番モデルと同じバージョン {version} です。"
+        "上の本番モデルを参照してください。",
+    ),
     "dashboard.psi_level": ("Level", "判定"),
     "dashboard.psi": (
         "Drift of key features against the training data (population stability index)",

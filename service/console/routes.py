@@ -649,6 +649,7 @@ def dashboard(request: Request, principal: DashboardPage, runtime: RuntimeDep) -
             "mlflow_url": dashboard_view.mlflow_ui_url(settings),
             "model_card_url": champion.model_card_url,
             "read_only": principal.role in READ_ONLY_DASHBOARD,
+            "bounds": settings.fairness_fpr_ratio_bounds,
         },
     )
 

@@ -413,6 +413,9 @@ class Words:
         """A reason's or a rule's own text, in the officers' terms."""
         return officer_terms(item.text_ja) if self.lang == "ja" else str(item.text_en)
 
+    def metric(self, key: str) -> str:
+        return metric_name(key, self.lang)
+
     def fairness(self, kind: str, value: Any) -> str:
         return fairness_word(kind, value, self.lang)
 
@@ -469,3 +472,36 @@ def fairness_word(kind: str, value: Any, lang: Lang) -> str:
         "attribute": FAIRNESS_ATTRIBUTES,
     }
     return _pick(table[kind].get(str(value)), lang, str(value))
+
+
+METRIC_PARTS: dict[str, tuple[str, str]] = {
+    "recall_at_capacity": ("recall at the posts' interview capacity", "面接能力の範囲での再現率"),
+    "precision_at_capacity": (
+        "precision at the posts' interview capacity",
+        "面接能力の範囲での適合率",
+    ),
+    "pr_auc": ("area under the precision-recall curve", "適合率・再現率曲線の下の面積"),
+    "brier": ("Brier score (calibration; lower is better)", "ブライアスコア（較正、低いほど良い）"),
+    "passed": ("passed (1 = yes)", "合格（1 = はい）"),
+}
+METRIC_SCOPES: dict[str, tuple[str, str]] = {
+    "gate.": ("Promotion gate: ", "昇格ゲート："),
+    "fairness.": ("Fairness: ", "公平性："),
+    "test.truth.model.": ("Test months, against the truth: ", "テスト期間（真値との比較）："),
+    "test.model.": (
+        "Test months, against recorded outcomes: ",
+        "テスト期間（記録された結果との比較）：",
+    ),
+}
+
+
+def metric_name(key: str, lang: Lang) -> str:
+    """A metric key (``test.truth.model.brier``) as words; unknown keys stay as they are."""
+    for prefix, scope in METRIC_SCOPES.items():
+        if key.startswith(prefix):
+            rest = key.removeprefix(prefix)
+            part = METRIC_PARTS.get(rest)
+            if part is None:
+                return key
+            return _pick(scope, lang, prefix) + _pick(part, lang, rest)
+    return key
