@@ -277,6 +277,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Every metric logged for the run",
         "実行で記録されたすべての評価指標",
     ),
+    "dashboard.computing": (
+        "Being computed from the recent cases… this panel appears in a few seconds.",
+        "最近の案件から計算中です… 数秒後に表示されます。",
+    ),
+    "dashboard.rates_table": (
+        "Referral rate by post and week, with the number of scored applications (n)",
+        "在外公館別・週別の回付率と、スコア付けされた査証申請の件数（n）",
+    ),
     "dashboard.bounds": (
         "Fairness bounds: each group's false referral rate, as a ratio to the reference group, "
         "must stay between {low} and {high} (its 95% interval must overlap the bounds).",

@@ -388,17 +388,19 @@ def _outcome_form(
 ) -> tuple[Outcome | None, list[str]]:
     """The form's outcome, or the problems with it as sentences naming each field."""
     t = translator(lang_of(request))
+    case = worklist_view.case_detail(runtime, str(principal.post_code), case_id)
+    if case is None:  # another post's case is as invisible as a missing one
+        return None, [t("error.404.body")]
     problems = []
     if outcome not in {o.value for o in OutcomeKind}:
         problems.append(t("case.problem.outcome"))
-    case = worklist_view.case_detail(runtime, str(principal.post_code), case_id)
-    post = case.post_code if case else principal.post_code
+    post = case.post_code
     when = posts.parse_local(interviewed_at, post)
     if when is None:
         problems.append(t("case.problem.interviewed_at"))
     elif when > datetime.now(UTC):
         problems.append(t("case.problem.future"))
-    if problems or when is None or case is None:
+    if problems or when is None:
         return None, problems
     record = Outcome(
         case_id=case_id,
@@ -633,10 +635,16 @@ def dashboard(request: Request, principal: DashboardPage, runtime: RuntimeDep) -
     settings: Settings = runtime.settings
     t = translator(lang_of(request))
     panels = dashboard_view.model_panels(settings, ("champion", "challenger"))
-    rates = dashboard_view.referral_rates(runtime.engine)
-    svg = referral_rates_svg(rates, title=t("dashboard.referral_rates")) if rates.posts else None
+    # Rates and drift read every recent case: computed off the request path (the page shows
+    # "being computed" and fetches them again until they are ready).
+    rates = dashboard_view.referral_rates_ready(runtime.engine)
+    svg = (
+        referral_rates_svg(rates, title=t("dashboard.referral_rates"))
+        if rates is not None and rates.posts
+        else None
+    )
     champion = panels[0]
-    psi = dashboard_view.drift(runtime.engine, champion.data_dir)
+    psi = dashboard_view.drift_ready(runtime.engine, champion.data_dir)
     return render(
         request,
         "console/dashboard.html",

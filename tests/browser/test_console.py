@@ -243,7 +243,10 @@ def test_dashboard_shows_models_rates_and_drift(page: Any, server: Server) -> No
     if server.world.champion is not None:
         assert f"version {server.world.champion}" in page.locator("#model-champion").inner_text()
         assert page.locator("table.metrics tr").count() > 0
-        # Cases scored by the tests above give the plot and the drift table something to show.
+        # Cases scored by the tests above give the plot and the drift table something to show;
+        # both are computed off the request path and arrive a moment later.
+        page.wait_for_selector("#rates-panel:not([data-pending])", timeout=30_000)
+        page.wait_for_selector("#drift-panel:not([data-pending])", timeout=30_000)
         assert page.locator("figure.plot svg").count() == 1
         # Drift needs the training folder, which a run names in a parameter or tag.
         from mizugiwa.service.console.dashboard_view import model_panels

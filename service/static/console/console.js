@@ -74,6 +74,27 @@
     answer.focus();
   }
 
+  // Dashboard: panels still being computed are fetched again until they are ready.
+  var pending = function () { return document.querySelectorAll("[data-pending]"); };
+  if (pending().length) {
+    var tries = 0;
+    var refresh = function () {
+      tries += 1;
+      fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          Array.prototype.forEach.call(pending(), function (panel) {
+            var again = fresh.getElementById(panel.id);
+            if (again && !again.hasAttribute("data-pending")) { panel.replaceWith(again); }
+          });
+          if (pending().length && tries < 60) { window.setTimeout(refresh, 1500); }
+        })
+        .catch(function () { if (tries < 60) { window.setTimeout(refresh, 3000); } });
+    };
+    window.setTimeout(refresh, 1000);
+  }
+
   // Worklist: poll a small HTML fragment and swap the rows in; announce new referrals.
   var body = document.getElementById("worklist-rows");
   if (body && body.dataset.fragment) {
