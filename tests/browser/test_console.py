@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from typing import Any
 
 import httpx
@@ -245,7 +246,12 @@ def test_dashboard_shows_models_rates_and_drift(page: Any, server: Server) -> No
         assert page.locator("table.metrics tr").count() > 0
         # Cases scored by the tests above give the plot and the drift table something to show;
         # both are computed off the request path and arrive a moment later.
-        page.wait_for_selector("#rates-panel:not([data-pending])", timeout=30_000)
+        # They are recomputed at most every 30 s: reload until the cases scored above show.
+        deadline = time.monotonic() + 60
+        while page.locator("#rates-panel:not([data-pending]) figure.plot svg").count() == 0:
+            assert time.monotonic() < deadline, "the referral chart never appeared"
+            time.sleep(2)
+            page.reload()
         page.wait_for_selector("#drift-panel:not([data-pending])", timeout=30_000)
         assert page.locator("figure.plot svg").count() == 1
         # Drift needs the training folder, which a run names in a parameter or tag.
