@@ -52,5 +52,23 @@ for spec in "officer_mnl consular_officer MNL" "officer_bkk consular_officer BKK
 done
 cat var/demo-accounts.txt
 
-step "serving on http://${MIZUGIWA_HOST:-127.0.0.1}:${MIZUGIWA_PORT:-8000}/ (console: /console/, API docs: /docs)"
-exec "$MZ" serve
+URL="http://${MIZUGIWA_HOST:-127.0.0.1}:${MIZUGIWA_PORT:-8000}"
+step "serving on $URL/ (console: /console/, API docs: /docs)"
+"$MZ" serve &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true' INT TERM
+for _ in $(seq 1 240); do
+  if "$BIN/python" -c "import httpx,sys; sys.exit(httpx.get('$URL/readyz', timeout=2).status_code != 200)" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$SERVER" 2>/dev/null; then echo "the service stopped"; exit 1; fi
+  sleep 0.5
+done
+
+step "a day of the world's traffic through the API (so worklists, charts and drift have content)"
+"$BIN/python" scripts/replay_day.py --world "$WORLD" --url "$URL" \
+  || echo "the replay did not complete: pages stay empty until cases are scored"
+
+echo
+echo "Console: $URL/console/  (accounts and tokens: var/demo-accounts.txt)"
+wait "$SERVER"

@@ -19,6 +19,16 @@ if ! command -v chromium >/dev/null 2>&1 || ! grep -qi "noto.*cjk" <<<"$fonts"; 
   fi
 fi
 
+# The accessibility checker (axe-core) the browser tests inject into every console page.
+if [ ! -f var/node/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix var/node --no-audit --no-fund --silent axe-core@4 \
+      || echo "axe-core could not be installed: the accessibility check will skip"
+  else
+    echo "npm is missing: the accessibility check will skip (apt-get install npm)"
+  fi
+fi
+
 echo "ruff (lint and format) and mypy"
 "$BIN/ruff" check .
 "$BIN/ruff" format --check .

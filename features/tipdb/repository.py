@@ -418,3 +418,15 @@ def _serialise(session: Session, model: Any, rows: Sequence[Any]) -> list[dict[s
             for r in rows
         ]
     raise TypeError(f"not an entity table: {model!r}")
+
+
+def entity(session: Session, external_id: str) -> dict[str, Any] | None:
+    """One entity by its id, in the import format, or None. Known victims are protected
+    persons: they are not returned here (their records only ever raise protection guidance)."""
+    for model in _MODELS:
+        if model is t.ProtectedPerson:
+            continue
+        row = session.scalar(select(model).where(model.external_id == external_id))
+        if row is not None:
+            return _serialise(session, model, [row])[0]
+    return None

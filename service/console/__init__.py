@@ -12,8 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from mizugiwa.service.console.access import BASE, SessionResolver
+from mizugiwa.service.console.api_docs import install_offline_docs
 from mizugiwa.service.console.i18n import translator
 from mizugiwa.service.console.session import SessionSigner
+from mizugiwa.service.console.sign_in_guard import SignInGuard
 from mizugiwa.service.console.web import (
     STATIC_DIR,
     STATIC_URL,
@@ -43,9 +45,11 @@ def install_console(app: FastAPI) -> None:
         sessions=SessionResolver(runtime.engine),
         # Cookies go over plain HTTP only on the local and test set-ups (loopback).
         secure_cookies=settings.environment not in ("local", "test"),
+        sign_in_guard=SignInGuard(runtime.engine, settings.secret_key),
     )
     app.include_router(router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="console-static")
+    install_offline_docs(app)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

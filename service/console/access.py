@@ -3,7 +3,8 @@
 The console uses the API's accounts and roles (:mod:`service.auth`). Signing in checks the token
 with the API's own authenticator; afterwards the signed session cookie is resolved to a
 :class:`~service.auth.Principal` by account name, and accepted only while the account is active
-and still holds the token it signed in with.
+and still holds the token it signed in with, and while the session has not been signed out
+(revoked sessions are kept in the database, so a sign-out holds in every service process).
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.service.auth import Principal, Role
 from mizugiwa.service.console.session import SessionData, token_fingerprint
+from mizugiwa.service.console.tables import RevokedSession
 from mizugiwa.service.tables import User
 
 BASE = "/console"
@@ -38,10 +41,11 @@ PAGES: tuple[Page, ...] = (
     Page(
         f"{BASE}/dashboard",
         "nav.dashboard",
-        "d",
+        "o",  # Alt+D is the browser's address bar
         frozenset({Role.ANALYST, Role.AUDITOR, Role.ADMIN}),
     ),
     Page(f"{BASE}/decision-log", "nav.decision_log", "g", frozenset({Role.AUDITOR, Role.ADMIN})),
+    Page(f"{BASE}/admin", "nav.admin", "u", frozenset({Role.ADMIN})),
 )
 
 # Roles that see the analyst dashboard without its analyst-only links.
@@ -51,6 +55,12 @@ READ_ONLY_DASHBOARD: frozenset[Role] = frozenset({Role.AUDITOR, Role.ADMIN})
 def pages_for(role: Role) -> list[Page]:
     """The pages a role may open, in navigation order."""
     return [page for page in PAGES if role in page.roles]
+
+
+def may_open(role: Role, target: str) -> bool:
+    """Whether ``target`` (a normalised local path) is one of the role's pages or below one."""
+    path = target.partition("?")[0]
+    return any(path == page.path or path.startswith(page.path + "/") for page in pages_for(role))
 
 
 def home_for(role: Role) -> str:
@@ -66,6 +76,7 @@ class SessionResolver:
         self._engine = engine
         self._ttl = ttl_seconds
         self._cache: dict[str, tuple[float, Principal, str]] = {}
+        self._revoked: set[str] = set()
         self._lock = threading.Lock()
 
     def resolve(self, data: SessionData) -> Principal | None:
@@ -85,7 +96,39 @@ class SessionResolver:
                     self._cache.clear()
                 self._cache[data.name] = cached
         _, principal, fingerprint = cached
-        return principal if fingerprint == data.token_fingerprint else None
+        if fingerprint != data.token_fingerprint or self.is_revoked(data):
+            return None
+        return principal
+
+    def revoke(self, data: SessionData, expires_at: datetime) -> None:
+        """End a session now (sign-out): its cookie opens no page again, in any process."""
+        with self._lock:
+            self._revoked.add(data.session_id)
+        with session_scope(self._engine) as session:
+            if session.get(RevokedSession, data.session_id) is None:
+                session.add(
+                    RevokedSession(
+                        session_id=data.session_id,
+                        revoked_at=datetime.now(UTC),
+                        expires_at=expires_at,
+                    )
+                )
+            # Expired cookies are refused by their signature's age: their ids can go.
+            session.execute(
+                delete(RevokedSession).where(RevokedSession.expires_at < datetime.now(UTC))
+            )
+
+    def is_revoked(self, data: SessionData) -> bool:
+        """True for a signed-out session (checked in the database: another process may have
+        signed it out)."""
+        if data.session_id in self._revoked:
+            return True
+        with session_scope(self._engine) as session:
+            revoked = session.get(RevokedSession, data.session_id) is not None
+        if revoked:
+            with self._lock:
+                self._revoked.add(data.session_id)
+        return revoked
 
     def fingerprint_for(self, name: str) -> str | None:
         """The current token fingerprint of an active account (to open a session)."""

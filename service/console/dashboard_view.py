@@ -199,18 +199,22 @@ def _cases_version(engine: Engine) -> tuple[int, Any]:
 
 
 def referral_rates(engine: Engine, weeks: int = RATE_WEEKS) -> WeeklyRates:
-    """Weekly referral rates by post over the last ``weeks`` weeks of scored cases."""
+    """Weekly referral rates by consular post over the last ``weeks`` weeks of scored visa
+    applications (border entries are ports, not posts: they are not mixed in)."""
 
     def compute() -> WeeklyRates:
         with session_scope(engine) as session:
             latest = session.scalar(
-                select(func.max(StoredCase.case_date)).where(StoredCase.scored_at.is_not(None))
+                select(func.max(StoredCase.case_date)).where(
+                    StoredCase.scored_at.is_not(None), StoredCase.kind == "application"
+                )
             )
             if latest is None:
                 return weekly_referral_rates([], [], [])
             rows = session.execute(
                 select(StoredCase.post_code, StoredCase.case_date, StoredCase.refer).where(
                     StoredCase.scored_at.is_not(None),
+                    StoredCase.kind == "application",
                     StoredCase.case_date >= latest - timedelta(weeks=weeks),
                 )
             ).all()
@@ -248,3 +252,54 @@ def drift(engine: Engine, data_dir: Path | None, sample: int = DRIFT_SAMPLE) -> 
 
     key = ("psi", str(engine.url), str(data_dir), sample, _cases_version(engine))
     return _recent.get(key, compute)
+
+
+class _Background:
+    """Values computed off the request path: a request gets the last value at once (``None``
+    before the first is ready) and, when it is older than ``max_age`` seconds, starts one
+    recomputation in a thread. The dashboard so answers in milliseconds however many cases are
+    stored, and says "being computed" where a panel is not ready yet."""
+
+    def __init__(self, max_age: float) -> None:
+        self._max_age = max_age
+        self._values: dict[Any, tuple[float, Any]] = {}
+        self._running: set[Any] = set()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, compute: Callable[[], _T]) -> _T | None:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._values.get(key)
+            stale = hit is None or hit[0] + self._max_age < now
+            start = stale and key not in self._running
+            if start:
+                self._running.add(key)
+        if start:
+            threading.Thread(target=self._run, args=(key, compute), daemon=True).start()
+        return None if hit is None else hit[1]
+
+    def _run(self, key: Any, compute: Callable[[], Any]) -> None:
+        try:
+            value = compute()
+            with self._lock:
+                self._values[key] = (time.monotonic(), value)
+        finally:
+            with self._lock:
+                self._running.discard(key)
+
+
+_panels_later = _Background(max_age=30.0)
+
+
+def referral_rates_ready(engine: Engine) -> WeeklyRates | None:
+    """:func:`referral_rates` as last computed (``None`` while the first computation runs)."""
+    return _panels_later.get(("rates", str(engine.url)), lambda: referral_rates(engine))
+
+
+def drift_ready(engine: Engine, data_dir: Path | None) -> list[PsiResult] | None:
+    """:func:`drift` as last computed (``None`` while the first computation runs)."""
+    if data_dir is None:
+        return []
+    return _panels_later.get(
+        ("psi", str(engine.url), str(data_dir)), lambda: drift(engine, data_dir)
+    )

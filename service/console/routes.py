@@ -8,13 +8,15 @@ Scores and outcomes go through the same functions as ``POST /v1/border-entries/s
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from mizugiwa.db.engine import session_scope
 from mizugiwa.features.records import (
     BorderEntry,
     DeclaredPurpose,
@@ -22,13 +24,24 @@ from mizugiwa.features.records import (
     OutcomeKind,
     ReferralSource,
 )
+from mizugiwa.features.tipdb.repository import entity
 from mizugiwa.service import scoring
 from mizugiwa.service.audit import canonical_json, input_digest
 from mizugiwa.service.auth import Principal, Role, hash_token
-from mizugiwa.service.console import dashboard_view, decision_log_view, worklist_view
-from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, pages_for
+from mizugiwa.service.console import (
+    accounts,
+    dashboard_view,
+    decision_log_view,
+    posts,
+    worklist_view,
+)
+from mizugiwa.service.console import outcome_correction as correction
+from mizugiwa.service.console.access import BASE, READ_ONLY_DASHBOARD, home_for, may_open
+from mizugiwa.service.console.console_log import log_case_view, log_rejection
+from mizugiwa.service.console.form_messages import field_problems, mrz_problem
 from mizugiwa.service.console.i18n import LANGS, translator
 from mizugiwa.service.console.mrz_feedback import failing_check_digits, normalise_mrz
+from mizugiwa.service.console.outcome_correction import CORRECTION_ENDPOINT
 from mizugiwa.service.console.plots import referral_rates_svg
 from mizugiwa.service.console.session import (
     CSRF_COOKIE,
@@ -36,6 +49,7 @@ from mizugiwa.service.console.session import (
     SESSION_COOKIE,
     SessionData,
     new_csrf_token,
+    new_session_id,
     safe_next,
     token_fingerprint,
 )
@@ -121,6 +135,13 @@ def sign_in_page(
     )
 
 
+SIGN_IN_ENDPOINT = "POST /console/sign-in"
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/sign-in", dependencies=[CsrfChecked])
 def sign_in(
     request: Request,
@@ -129,36 +150,66 @@ def sign_in(
     name: Annotated[str, Form(max_length=64)] = "",
     next_path: Annotated[str, Form(alias="next", max_length=2000)] = "",
 ) -> Response:
-    """Check the token with the API's authenticator; open a session for its account."""
+    """Check the token with the API's authenticator; open a session for its account. Failures
+    are counted per account and per address (:mod:`service.console.sign_in_guard`), and logged."""
     token = token.strip()
-    try:
-        principal = runtime.authenticator.authenticate(f"Bearer {token}")
-    except AuthenticationError:
-        principal = None
-    if principal is not None and name.strip() and name.strip() != principal.name:
-        principal = None
-    if principal is None:
-        t = translator(lang_of(request))
-        return render(
+    name = name.strip()
+    state = console_state(request)
+    t = translator(lang_of(request))
+    address = _client_address(request)
+
+    def refuse(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+        response = render(
             request,
             "console/signin.html",
             "signin",
             {
                 "next_path": safe_next(next_path, ""),
-                "message": t("signin.failed"),
+                "message": message,
                 "message_kind": "error",
                 "name": name,
             },
-            status_code=401,
+            status_code=status,
             principal=None,
         )
-    allowed = {page.path for page in pages_for(principal.role)}
+        response.headers.update(headers or {})
+        return response
+
+    verdict = state.sign_in_guard.check(name, address)
+    if not verdict.allowed:
+        log_rejection(
+            runtime,
+            request,
+            None,
+            SIGN_IN_ENDPOINT,
+            {"name": name},
+            429,
+            error=f"too many failed sign-ins for this {verdict.which}",
+        )
+        minutes = max(1, (verdict.retry_after_seconds + 59) // 60)
+        return refuse(
+            t("signin.locked", minutes=minutes),
+            429,
+            {"Retry-After": str(verdict.retry_after_seconds)},
+        )
+    try:
+        principal = runtime.authenticator.authenticate(f"Bearer {token}")
+    except AuthenticationError:
+        principal = None
+    if principal is not None and name and name != principal.name:
+        principal = None
+    if principal is None:
+        state.sign_in_guard.failed(name, address)
+        log_rejection(
+            runtime, request, None, SIGN_IN_ENDPOINT, {"name": name}, 401, error="sign-in failed"
+        )
+        return refuse(t("signin.failed"), 401)
+    state.sign_in_guard.succeeded(principal.name)
     target = safe_next(next_path, home_for(principal.role))
-    if not any(target.startswith(path) for path in allowed):
+    if not may_open(principal.role, target):
         target = home_for(principal.role)
     response = RedirectResponse(target, status_code=303)
-    data = SessionData(principal.name, token_fingerprint(hash_token(token)))
-    state = console_state(request)
+    data = SessionData(principal.name, token_fingerprint(hash_token(token)), new_session_id())
     _cookie(
         response,
         request,
@@ -173,6 +224,12 @@ def sign_in(
 
 @router.post("/sign-out", dependencies=[CsrfChecked])
 def sign_out(request: Request) -> Response:
+    """End the session on the server (the cookie stops working everywhere), then forget it."""
+    state = console_state(request)
+    data = state.signer.loads(request.cookies.get(SESSION_COOKIE))
+    if data is not None:
+        expires = datetime.now(UTC) + timedelta(seconds=state.signer.max_age_seconds)
+        state.sessions.revoke(data, expires)
     response = RedirectResponse(f"{BASE}/sign-in?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=BASE)
     response.delete_cookie(CSRF_COOKIE, path=BASE)
@@ -261,6 +318,7 @@ def _case_page(
     message: str | None = None,
     message_kind: str = "ok",
     status_code: int = 200,
+    form: dict[str, Any] | None = None,
 ) -> Response:
     t = translator(lang_of(request))
     case = worklist_view.case_detail(runtime, str(principal.post_code), case_id)
@@ -272,6 +330,7 @@ def _case_page(
             {"title": t("error.404.title"), "body": t("error.404.body")},
             status_code=404,
         )
+    zone = posts.zone_of(case.post_code)
     return render(
         request,
         "console/case.html",
@@ -282,11 +341,14 @@ def _case_page(
             "applicant": case.applicant,
             "category": case.category,
             "case_date": case.case_date,
-            "recorded": case.recorded_outcome,
+            "recorded": case.recorded,
+            "history": case.history,
+            "zone": zone,
+            "zone_label": posts.zone_label(case.post_code),
             "outcomes": [o.value for o in OutcomeKind],
-            "sources": [s.value for s in ReferralSource],
-            "default_source": case.default_source,
-            "now_local": datetime.now().astimezone().strftime("%Y-%m-%dT%H:%M"),
+            "referral_source": case.referral_source,
+            "now_local": posts.local_now(case.post_code).strftime("%Y-%m-%dT%H:%M"),
+            "form": form or {},
             "message": message,
             "message_kind": message_kind,
         },
@@ -301,13 +363,54 @@ def case_page(
     runtime: RuntimeDep,
     case_id: str,
     recorded: str | None = None,
+    corrected: str | None = None,
 ) -> Response:
     """One referral: reasons with evidence, interview guidance and the outcome form."""
     message = None
+    t = translator(lang_of(request))
     if recorded in {o.value for o in OutcomeKind}:
-        t = translator(lang_of(request))
         message = t("case.outcome.recorded", outcome=t(f"outcome.{recorded}"))
-    return _case_page(request, principal, runtime, case_id, message=message)
+    if corrected in {o.value for o in OutcomeKind}:
+        message = t("case.outcome.corrected", outcome=t(f"outcome.{corrected}"))
+    response = _case_page(request, principal, runtime, case_id, message=message)
+    log_case_view(runtime, request, principal, case_id, response.status_code)
+    return response
+
+
+def _outcome_form(
+    request: Request,
+    principal: Principal,
+    runtime: Any,
+    case_id: str,
+    outcome: str,
+    interviewed_at: str,
+    victim_support_offered: bool,
+) -> tuple[Outcome | None, list[str]]:
+    """The form's outcome, or the problems with it as sentences naming each field."""
+    t = translator(lang_of(request))
+    case = worklist_view.case_detail(runtime, str(principal.post_code), case_id)
+    if case is None:  # another post's case is as invisible as a missing one
+        return None, [t("error.404.body")]
+    problems = []
+    if outcome not in {o.value for o in OutcomeKind}:
+        problems.append(t("case.problem.outcome"))
+    post = case.post_code
+    when = posts.parse_local(interviewed_at, post)
+    if when is None:
+        problems.append(t("case.problem.interviewed_at"))
+    elif when > datetime.now(UTC):
+        problems.append(t("case.problem.future"))
+    if problems or when is None:
+        return None, problems
+    record = Outcome(
+        case_id=case_id,
+        # In UTC: SQLite keeps the wall time and drops the offset.
+        interviewed_at=when.astimezone(UTC),
+        outcome=OutcomeKind(outcome),
+        referral_source=ReferralSource(case.referral_source),
+        victim_support_offered=victim_support_offered,
+    )
+    return record, []
 
 
 @router.post("/cases/{case_id}/outcome", dependencies=[CsrfChecked])
@@ -316,34 +419,84 @@ def record_outcome(
     principal: OfficerPage,
     runtime: RuntimeDep,
     case_id: str,
-    outcome: Annotated[str, Form(max_length=40)],
-    interviewed_at: Annotated[str, Form(max_length=40)],
-    referral_source: Annotated[str, Form(max_length=40)] = "model",
+    outcome: Annotated[str, Form(max_length=40)] = "",
+    interviewed_at: Annotated[str, Form(max_length=40)] = "",
     victim_support_offered: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Record the interview outcome through the same domain code as ``POST /v1/outcomes``."""
-    body = {
-        "case_id": case_id,
-        "interviewed_at": worklist_view.local_datetime(interviewed_at),
-        "outcome": outcome,
-        "referral_source": referral_source,
-        "victim_support_offered": victim_support_offered,
-    }
-    try:
-        record = Outcome.model_validate(body)
-        scoring.submit_outcome(runtime, record, _info(request, principal, body))
-    except ValidationError as exc:
-        message = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'outcome'}: {e['msg']}" for e in exc.errors()
+    """Record the interview outcome through the same domain code as ``POST /v1/outcomes``. The
+    referral source is the system's (what referred the case), never the form's."""
+    form = {"outcome": outcome, "interviewed_at": interviewed_at}
+    record, problems = _outcome_form(
+        request, principal, runtime, case_id, outcome, interviewed_at, victim_support_offered
+    )
+    body = {**form, "case_id": case_id, "victim_support_offered": victim_support_offered}
+    if record is None:
+        log_rejection(
+            runtime, request, principal, "POST /console/cases/outcome", body, 422, case_id
         )
         return _case_page(
             request,
             principal,
             runtime,
             case_id,
-            message=message,
+            message=" ".join(problems),
             message_kind="error",
             status_code=422,
+            form=form,
+        )
+    try:
+        scoring.submit_outcome(runtime, record, _info(request, principal, body))
+    except ServiceError as exc:
+        return _case_page(
+            request,
+            principal,
+            runtime,
+            case_id,
+            message=exc.detail,
+            message_kind="error",
+            status_code=exc.STATUS,
+            form=form,
+        )
+    return RedirectResponse(
+        f"{BASE}/cases/{case_id}?recorded={record.outcome.value}", status_code=303
+    )
+
+
+@router.post("/cases/{case_id}/outcome/correction", dependencies=[CsrfChecked])
+def correct_outcome(
+    request: Request,
+    principal: OfficerPage,
+    runtime: RuntimeDep,
+    case_id: str,
+    outcome: Annotated[str, Form(max_length=40)] = "",
+    interviewed_at: Annotated[str, Form(max_length=40)] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    victim_support_offered: Annotated[bool, Form()] = False,
+) -> Response:
+    """Correct a recorded outcome; the earlier one stays in the history and the decision log."""
+    t = translator(lang_of(request))
+    form = {"outcome": outcome, "interviewed_at": interviewed_at, "reason": reason}
+    record, problems = _outcome_form(
+        request, principal, runtime, case_id, outcome, interviewed_at, victim_support_offered
+    )
+    if not reason.strip():
+        problems.append(t("case.problem.reason"))
+    body = {"case_id": case_id, "outcome": outcome, "interviewed_at": interviewed_at}
+    if record is None or problems:
+        log_rejection(runtime, request, principal, CORRECTION_ENDPOINT, body, 422, case_id)
+        return _case_page(
+            request,
+            principal,
+            runtime,
+            case_id,
+            message=" ".join(problems),
+            message_kind="error",
+            status_code=422,
+            form=form,
+        )
+    try:
+        correction.correct_outcome(
+            runtime, record, reason, str(principal.post_code), _info(request, principal, body)
         )
     except ServiceError as exc:
         return _case_page(
@@ -354,9 +507,38 @@ def record_outcome(
             message=exc.detail,
             message_kind="error",
             status_code=exc.STATUS,
+            form=form,
         )
     return RedirectResponse(
-        f"{BASE}/cases/{case_id}?recorded={record.outcome.value}", status_code=303
+        f"{BASE}/cases/{case_id}?corrected={record.outcome.value}", status_code=303
+    )
+
+
+# -- trafficking database records ----------------------------------------------------------------
+
+RecordPage = Annotated[
+    Principal,
+    Depends(
+        requires(
+            Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR, Role.ANALYST, Role.AUDITOR, Role.ADMIN
+        )
+    ),
+]
+
+
+@router.get("/records/{entity_id}")
+def record_page(
+    request: Request, principal: RecordPage, runtime: RuntimeDep, entity_id: str
+) -> Response:
+    """One trafficking-database record named as evidence: what it is, its source and dates."""
+    with session_scope(runtime.engine) as session:
+        found = entity(session, entity_id[:64])
+    return render(
+        request,
+        "console/record.html",
+        "record",
+        {"entity_id": entity_id[:64], "entity": found},
+        status_code=200 if found else 404,
     )
 
 
@@ -408,7 +590,7 @@ def inspect_traveller(
     try:
         normalised = normalise_mrz(mrz)
     except ValueError as exc:
-        problems.append(f"MRZ: {exc}")
+        problems.append(mrz_problem(str(exc), lang))
     body = {
         "entry_id": f"BX-{secrets.token_hex(6).upper()}",
         "port_code": port_code,
@@ -423,12 +605,14 @@ def inspect_traveller(
     try:
         entry = BorderEntry.model_validate(body)
     except ValidationError as exc:
-        problems.extend(worklist_view.field_problems(exc, lang, skip=("mrz",) if problems else ()))
+        problems.extend(field_problems(exc, lang, skip=("mrz",) if problems else ()))
     if problems or entry is None:
+        # The digest is of the form as sent, never the MRZ itself in the log.
+        log_rejection(runtime, request, principal, "POST /console/inspection", form, 422)
         return _inspection(request, {"form": form, "problems": problems}, status_code=422)
     findings = failing_check_digits(entry.mrz)
     check_digits = [
-        f"{'行' if lang == 'ja' else 'line'} {f.line}: {f.label_ja if lang == 'ja' else f.label_en}"
+        f"{f.line}行目：{f.label_ja}" if lang == "ja" else f"line {f.line}: {f.label_en}"
         for f in findings
     ]
     try:
@@ -451,10 +635,16 @@ def dashboard(request: Request, principal: DashboardPage, runtime: RuntimeDep) -
     settings: Settings = runtime.settings
     t = translator(lang_of(request))
     panels = dashboard_view.model_panels(settings, ("champion", "challenger"))
-    rates = dashboard_view.referral_rates(runtime.engine)
-    svg = referral_rates_svg(rates, title=t("dashboard.referral_rates")) if rates.posts else None
+    # Rates and drift read every recent case: computed off the request path (the page shows
+    # "being computed" and fetches them again until they are ready).
+    rates = dashboard_view.referral_rates_ready(runtime.engine)
+    svg = (
+        referral_rates_svg(rates, title=t("dashboard.referral_rates"))
+        if rates is not None and rates.posts
+        else None
+    )
     champion = panels[0]
-    psi = dashboard_view.drift(runtime.engine, champion.data_dir)
+    psi = dashboard_view.drift_ready(runtime.engine, champion.data_dir)
     return render(
         request,
         "console/dashboard.html",
@@ -467,6 +657,7 @@ def dashboard(request: Request, principal: DashboardPage, runtime: RuntimeDep) -
             "mlflow_url": dashboard_view.mlflow_ui_url(settings),
             "model_card_url": champion.model_card_url,
             "read_only": principal.role in READ_ONLY_DASHBOARD,
+            "bounds": settings.fairness_fpr_ratio_bounds,
         },
     )
 
@@ -480,34 +671,169 @@ def decision_log(
     principal: LogPage,
     runtime: RuntimeDep,
     request_id: Annotated[str | None, Query(max_length=64)] = None,
+    case_id: Annotated[str | None, Query(max_length=64)] = None,
+    user: Annotated[str | None, Query(max_length=64)] = None,
     post: Annotated[str | None, Query(max_length=3)] = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    before: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    """Search the decision log by request id, date and post; the chain's verification status."""
+    """Search the decision log a page at a time; the chain's status and head hash."""
     error = None
+    text = {"request_id": request_id, "case_id": case_id, "user": user}
+    cleaned = {k: (v or "").strip() or None for k, v in text.items()}
     try:
         filters = decision_log_view.LogFilters(
-            request_id=(request_id or "").strip() or None,
+            request_id=cleaned["request_id"],
+            case_id=cleaned["case_id"],
+            user=cleaned["user"],
             post=(post or "").strip().upper() or None,
             date_from=_parse_day(date_from, "date_from"),
             date_to=_parse_day(date_to, "date_to"),
+            before=before,
         )
     except ValueError as exc:
         error = str(exc)
-        filters = decision_log_view.LogFilters(request_id=request_id, post=post)
-    entries, truncated = decision_log_view.search_log(runtime.engine, filters)
+        filters = decision_log_view.LogFilters(
+            request_id=cleaned["request_id"], case_id=cleaned["case_id"], user=cleaned["user"]
+        )
+    entries, more = decision_log_view.search_log(runtime.engine, filters)
     chain = decision_log_view.chain_status(runtime.engine)
+    query = {
+        k: v
+        for k, v in {
+            **cleaned,
+            "post": filters.post,
+            "date_from": date_from,
+            "date_to": date_to,
+        }.items()
+        if v
+    }
+    older = (
+        f"{BASE}/decision-log?{urlencode({**query, 'before': entries[-1].seq})}"
+        if more and entries
+        else None
+    )
+    newest = f"{BASE}/decision-log?{urlencode(query)}" if before else None
     return render(
         request,
         "console/decision_log.html",
         "decision_log",
         {
             "entries": entries,
-            "truncated": truncated,
+            "older_url": older,
+            "newest_url": newest,
             "filters": filters,
             "chain": chain,
             "error": error,
+            "shown_time": decision_log_view.shown_time,
         },
         status_code=422 if error else 200,
     )
+
+
+# -- accounts (administrators) -------------------------------------------------------------------
+
+AdminPage = Annotated[Principal, Depends(requires(Role.ADMIN))]
+
+
+def _admin_page(
+    request: Request,
+    runtime: Any,
+    *,
+    message: str | None = None,
+    message_kind: str = "ok",
+    new_token: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "console/admin.html",
+        "admin",
+        {
+            "accounts": accounts.list_accounts(runtime.engine),
+            "roles": [r.value for r in Role],
+            "message": message,
+            "message_kind": message_kind,
+            "new_token": new_token,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin")
+def admin_page(request: Request, principal: AdminPage, runtime: RuntimeDep) -> Response:
+    """Accounts: list, add, change role or post, rotate or revoke tokens."""
+    return _admin_page(request, runtime)
+
+
+def _request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or secrets.token_hex(8))
+
+
+@router.post("/admin/accounts", dependencies=[CsrfChecked])
+def admin_add(
+    request: Request,
+    principal: AdminPage,
+    runtime: RuntimeDep,
+    name: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=20)] = "",
+    post_code: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    t = translator(lang_of(request))
+    try:
+        token = accounts.add_account(
+            runtime, principal, _request_id(request), name, role, post_code
+        )
+    except ServiceError as exc:
+        return _admin_page(
+            request, runtime, message=exc.detail, message_kind="error", status_code=exc.STATUS
+        )
+    return _admin_page(
+        request, runtime, message=t("admin.added", name=name.strip()), new_token=(name, token)
+    )
+
+
+@router.post("/admin/accounts/{pk}", dependencies=[CsrfChecked])
+def admin_change(
+    request: Request,
+    principal: AdminPage,
+    runtime: RuntimeDep,
+    pk: int,
+    role: Annotated[str, Form(max_length=20)] = "",
+    post_code: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    t = translator(lang_of(request))
+    try:
+        accounts.change_account(runtime, principal, _request_id(request), pk, role, post_code)
+    except ServiceError as exc:
+        return _admin_page(
+            request, runtime, message=exc.detail, message_kind="error", status_code=exc.STATUS
+        )
+    return _admin_page(request, runtime, message=t("admin.changed"))
+
+
+@router.post("/admin/accounts/{pk}/{action}", dependencies=[CsrfChecked])
+def admin_token(
+    request: Request, principal: AdminPage, runtime: RuntimeDep, pk: int, action: str
+) -> Response:
+    t = translator(lang_of(request))
+    if action not in ("rotate", "revoke"):
+        return _admin_page(
+            request, runtime, message=t("admin.unknown"), message_kind="error", status_code=404
+        )
+    try:
+        if action == "rotate":
+            token = accounts.rotate_token(runtime, principal, _request_id(request), pk)
+        else:
+            accounts.revoke_token(runtime, principal, _request_id(request), pk)
+    except ServiceError as exc:
+        return _admin_page(
+            request, runtime, message=exc.detail, message_kind="error", status_code=exc.STATUS
+        )
+    name = next((a.name for a in accounts.list_accounts(runtime.engine) if a.pk == pk), str(pk))
+    if action == "rotate":
+        return _admin_page(
+            request, runtime, message=t("admin.rotated", name=name), new_token=(name, token)
+        )
+    return _admin_page(request, runtime, message=t("admin.revoked", name=name))

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import posixpath
 import secrets
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -34,6 +36,7 @@ class SessionData:
 
     name: str
     token_fingerprint: str
+    session_id: str = ""
 
 
 def token_fingerprint(token_sha256: str | None) -> str:
@@ -50,7 +53,11 @@ class SessionSigner:
 
     def dumps(self, data: SessionData) -> str:
         """The cookie value for ``data``."""
-        return str(self._serializer.dumps({"n": data.name, "f": data.token_fingerprint}))
+        return str(
+            self._serializer.dumps(
+                {"n": data.name, "f": data.token_fingerprint, "s": data.session_id}
+            )
+        )
 
     def loads(self, value: str | None) -> SessionData | None:
         """The session in a cookie value; None when absent, forged, malformed or expired."""
@@ -62,10 +69,17 @@ class SessionSigner:
             return None
         if not isinstance(raw, dict):
             return None
-        name, fingerprint = raw.get("n"), raw.get("f")
+        name, fingerprint, sid = raw.get("n"), raw.get("f"), raw.get("s")
         if not isinstance(name, str) or not isinstance(fingerprint, str):
             return None
-        return SessionData(name=name, token_fingerprint=fingerprint)
+        if not isinstance(sid, str) or len(sid) < 16:
+            return None  # a cookie without a session id cannot be signed out: refuse it
+        return SessionData(name=name, token_fingerprint=fingerprint, session_id=sid)
+
+
+def new_session_id() -> str:
+    """A fresh random session id: what signing out revokes."""
+    return secrets.token_urlsafe(24)
 
 
 def new_csrf_token() -> str:
@@ -81,7 +95,21 @@ def csrf_matches(cookie_value: str | None, form_value: str | None) -> bool:
 
 
 def safe_next(path: str | None, default: str) -> str:
-    """A redirect target that stays on this site: a local absolute path, else ``default``."""
+    """A redirect target that stays on this site: a local absolute path, normalised (``..``
+    and ``.`` resolved, percent-escapes decoded first), else ``default``.
+
+    The caller compares the result with the pages a role may open, so the comparison must see
+    the path the browser will request: ``/console/worklist/../../docs`` is ``/docs``.
+    """
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return default
-    return path
+    raw_path, _, query = path.partition("?")
+    decoded = unquote(raw_path)
+    if "\\" in decoded or any(ord(c) < 32 for c in decoded):
+        return default
+    normal = posixpath.normpath(decoded)
+    if decoded.endswith("/") and normal != "/":
+        normal += "/"
+    if not normal.startswith("/") or normal.startswith("//"):
+        return default
+    return normal + (f"?{query}" if query else "")

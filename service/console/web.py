@@ -8,6 +8,7 @@ session) or the 403 page (wrong role); :func:`check_csrf` guards every POST form
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from mizugiwa.service.console.session import (
     csrf_matches,
     new_csrf_token,
 )
+from mizugiwa.service.console.sign_in_guard import SignInGuard
+from mizugiwa.service.console.words import Words
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=str(SERVICE_DIR / "templates"))
@@ -45,7 +48,7 @@ COMMON_SHORTCUTS: list[tuple[tuple[str, ...], str, str]] = [
 ]
 PAGE_SHORTCUTS: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
     "worklist": [
-        (("Alt", "W"), "worklist", "審査対象一覧"),
+        (("Alt", "W"), "worklist", "回付案件一覧"),
         (("Enter",), "open the focused case", "選択中の案件を開く"),
     ],
     "case": [
@@ -53,17 +56,26 @@ PAGE_SHORTCUTS: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
         (("Alt", "S"), "record the outcome", "結果を記録"),
     ],
     "inspection": [
-        (("Alt", "I"), "border inspection", "入国審査"),
-        (("Ctrl", "Enter"), "check the traveller from the MRZ box", "MRZ欄から照会"),
-        (("Alt", "S"), "check the traveller", "照会する"),
-        (("Esc",), "next traveller: clear and focus the MRZ", "次の旅行者：消去してMRZ欄へ"),
+        (("Alt", "I"), "border inspection", "上陸審査"),
+        (
+            ("Ctrl", "Enter"),
+            "check the traveller from the MRZ box",
+            "機械読取領域（MRZ）欄から確認",
+        ),
+        (("Alt", "S"), "check the traveller", "確認する"),
+        (
+            ("Esc",),
+            "next traveller: clear and focus the MRZ",
+            "次の旅行者：消去して機械読取領域（MRZ）欄へ",
+        ),
         (("N",), "next traveller (outside a field)", "次の旅行者（入力欄の外で）"),
     ],
     "dashboard": [
-        (("Alt", "D"), "models and drift", "モデルと変動"),
+        (("Alt", "O"), "models and drift", "モデルとドリフト"),
         (("Alt", "M"), "open the MLflow UI", "MLflow UI を開く"),
     ],
-    "decision_log": [(("Alt", "G"), "decision log", "判断記録")],
+    "decision_log": [(("Alt", "G"), "decision log", "判定記録")],
+    "admin": [(("Alt", "U"), "accounts", "アカウント管理")],
 }
 
 
@@ -95,6 +107,7 @@ class ConsoleState:
     signer: SessionSigner
     sessions: SessionResolver
     secure_cookies: bool
+    sign_in_guard: SignInGuard
 
 
 def console_state(request: Request) -> ConsoleState:
@@ -127,6 +140,25 @@ def current_principal(request: Request) -> Principal | None:
 def _here(request: Request) -> str:
     query = request.url.query
     return request.url.path + (f"?{query}" if query else "")
+
+
+# Where the answer to a form can be opened again with a GET (for the language switch).
+_GET_PAGE_OF_FORM: dict[str, str] = {
+    "signin": f"{BASE}/sign-in",
+    "inspection": f"{BASE}/inspection",
+    "admin": f"{BASE}/admin",
+}
+
+
+def _page_address(request: Request, page_id: str) -> str:
+    """The request itself for a GET; for the answer to a form, the page the form belongs to
+    (a case's outcome form answers on the case's page)."""
+    if request.method == "GET":
+        return _here(request)
+    match = re.match(rf"^{BASE}/cases/([^/]+)/", request.url.path)
+    if match:
+        return f"{BASE}/cases/{match.group(1)}"
+    return _GET_PAGE_OF_FORM.get(page_id, f"{BASE}/")
 
 
 async def signed_in(request: Request) -> Principal:
@@ -171,7 +203,7 @@ def render(
     """Render a console page with the common context; sets the CSRF cookie when new."""
     lang = lang_of(request)
     principal = principal or getattr(request.state, "principal", None)
-    here = _here(request)
+    here = _page_address(request, page_id)
     nav = [
         {
             "href": page.path,
@@ -186,6 +218,7 @@ def render(
         "lang": lang,
         "other_lang": other,
         "t": translator(lang),
+        "w": Words(lang),
         "principal": principal,
         "nav": nav,
         "base": BASE,

@@ -2,27 +2,30 @@
 what the officer reads before the interview.
 
 The worklist reads the service's referral query (:func:`service.cases.referrals`) for the
-officer's own post and orders it by concern, highest first. A case's reasons with their evidence
-come from scoring its stored record again with the model in service: scores are computed as of
-the application's submission date, so the reasons are those of the referral unless the model
-has changed since (the page names the model that produced them).
+officer's own post and orders it by referral priority: cases a rule referred first (a stolen
+passport or a trafficker's phone refers whatever the model's score), then cases with a
+protection concern (a possible victim of exploitation), then the model's score, highest first.
+
+A case's reasons with their evidence come from scoring its stored record again with the model
+in service: scores are computed as of the application's submission date, so the reasons are
+those of the referral unless the model has changed since (the page names the model that
+produced them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.features.contract import Score
 from mizugiwa.features.records import VisaApplication
 from mizugiwa.service.cases import referrals
-from mizugiwa.service.console.i18n import Lang
+from mizugiwa.service.console.outcome_correction import PastOutcome, aware, history
+from mizugiwa.service.console.words import is_protection_code
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
@@ -45,6 +48,35 @@ class WorklistItem:
     status: str
     reason_codes: list[str]
     rule_codes: list[str]
+    referred_by: list[str]
+
+    @property
+    def protection(self) -> bool:
+        """A possible victim: an exploitation reason or a known victim's record matched."""
+        return any(is_protection_code(code) for code in self.reason_codes)
+
+    @property
+    def why(self) -> str:
+        """Why the case is on the worklist: ``rule``, ``model`` or ``random_audit``."""
+        if self.rule_codes or "rule" in self.referred_by:
+            return "rule"
+        if "model" in self.referred_by or not self.referred_by:
+            return "model"
+        return self.referred_by[0]
+
+    @property
+    def priority(self) -> int:
+        """0 for a rule referral, 1 for a protection concern, 2 for the model's score alone."""
+        if self.why == "rule":
+            return 0
+        return 1 if self.protection else 2
+
+
+def priority_order(items: list[WorklistItem]) -> list[WorklistItem]:
+    """Pending first; then rules, protection concerns, and the model's score, highest first."""
+    return sorted(
+        items, key=lambda i: (i.status != "pending", i.priority, -(i.risk or 0.0), i.case_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -54,13 +86,15 @@ class CaseDetail:
     applicant: str
     category: str | None
     score: Score
-    recorded_outcome: str | None
-    default_source: str
+    recorded: PastOutcome | None
+    history: list[PastOutcome]
+    referral_source: str
+    post_code: str
 
 
 def worklist(engine: Any, post_code: str, filters: WorklistFilters) -> list[WorklistItem]:
-    """The post's referred applications matching ``filters``, highest concern first (rules
-    before model-only referrals at equal score), at most ``MAX_ITEMS``."""
+    """The post's referred applications matching ``filters`` in referral priority
+    (:func:`priority_order`), at most ``MAX_ITEMS``."""
     with session_scope(engine) as session:
         rows, _ = referrals(
             session,
@@ -79,14 +113,12 @@ def worklist(engine: Any, post_code: str, filters: WorklistFilters) -> list[Work
                 status=row.status,
                 reason_codes=list(row.reason_codes or []),
                 rule_codes=list(row.rule_codes or []),
+                referred_by=list(row.referred_by or []),
             )
             for row in rows
             if row.kind == "application"
         ]
-    return sorted(
-        items,
-        key=lambda i: (i.status != "pending", -(i.risk or 0.0), not i.rule_codes, i.case_id),
-    )
+    return priority_order(items)
 
 
 def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDetail | None:
@@ -104,9 +136,22 @@ def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDe
             return None
         record = dict(row.record)
         referred_by = list(row.referred_by or [])
-        recorded = session.scalar(
-            select(InterviewOutcome.outcome).where(InterviewOutcome.case_id == case_id)
+        current = session.scalar(
+            select(InterviewOutcome).where(InterviewOutcome.case_id == case_id)
         )
+        recorded = (
+            None
+            if current is None
+            else PastOutcome(
+                current.outcome,
+                aware(current.interviewed_at),
+                current.victim_support_offered,
+                aware(current.recorded_at),
+                None,
+                None,
+            )
+        )
+        past = history(session, case_id)
     model = runtime.model
     if model is None:
         return None
@@ -123,40 +168,18 @@ def case_detail(runtime: ServiceRuntime, post_code: str, case_id: str) -> CaseDe
         applicant=name,
         category=application.visa_category.value,
         score=score,
-        recorded_outcome=recorded,
-        default_source="rule" if referred_by == ["rule"] else "model",
+        recorded=recorded,
+        history=past,
+        referral_source=referral_source(referred_by),
+        post_code=post_code,
     )
 
 
-def local_datetime(text: str) -> str:
-    """A ``datetime-local`` form value (no zone) as an ISO time in the server's zone; other
-    text is passed on for the schema to reject with its own message."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return (value if value.tzinfo else value.astimezone()).isoformat()
-
-
-_FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "mrz": ("MRZ", "MRZ"),
-    "flight_number": ("Flight number", "便名"),
-    "port_code": ("Port", "空港・港"),
-    "visa_reference": ("Visa reference", "査証番号"),
-    "declared_purpose": ("Declared purpose", "渡航目的"),
-    "declared_stay_days": ("Declared stay (days)", "滞在予定日数"),
-}
-
-
-def field_problems(exc: ValidationError, lang: Lang, skip: Iterable[str] = ()) -> list[str]:
-    """One line per schema error, led by the field's label in the page's language."""
-    skipped = set(skip)
-    lines = []
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else ""
-        if field in skipped:
-            continue
-        en, ja = _FIELD_LABELS.get(field, (field, field))
-        message = str(error["msg"]).removeprefix("Value error, ")
-        lines.append(f"{ja if lang == 'ja' else en}: {message}")
-    return lines
+def referral_source(referred_by: list[str]) -> str:
+    """What referred the case, as an outcome records it: a rule when any rule did (a rule refers
+    whatever the score), else the model, else the random audit."""
+    if "rule" in referred_by:
+        return "rule"
+    if "model" in referred_by or not referred_by:
+        return "model"
+    return referred_by[0]

@@ -4,6 +4,7 @@ weekly rates and the SVG plot."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -59,8 +60,11 @@ def test_psi_refuses_empty_input_and_orders_the_table() -> None:
 
 def test_session_cookie_round_trips_and_rejects_tampering() -> None:
     signer = SessionSigner("k" * 40)
-    value = signer.dumps(SessionData("officer", "abc123"))
-    assert signer.loads(value) == SessionData("officer", "abc123")
+    data = SessionData("officer", "abc123", "s" * 32)
+    value = signer.dumps(data)
+    assert signer.loads(value) == data
+    # A cookie without a session id (issued before sign-out could revoke one) is refused.
+    assert signer.loads(signer.dumps(SessionData("officer", "abc123"))) is None
     assert signer.loads(value[:-2] + "xx") is None
     assert SessionSigner("other" * 10).loads(value) is None
     assert signer.loads(None) is None
@@ -75,6 +79,56 @@ def test_csrf_and_redirect_targets() -> None:
     assert safe_next("/console/worklist?status=pending", "/x") == "/console/worklist?status=pending"
     for bad in ("https://evil.example/", "//evil.example/", "/\\evil", "", None):
         assert safe_next(bad, "/x") == "/x"
+    # Normalised before any check: dot segments and their percent-escapes resolve.
+    assert safe_next("/console/worklist/../../docs", "/x") == "/docs"
+    assert safe_next("/console/worklist/%2e%2e/%2E%2E/docs", "/x") == "/docs"
+    assert safe_next("/console/./worklist/", "/x") == "/console/worklist/"
+    assert safe_next("/console/../..//evil.example", "/x") == "/evil.example"  # stays local
+
+
+def test_the_redirect_target_is_checked_after_normalising() -> None:
+    from mizugiwa.service.auth import Role
+    from mizugiwa.service.console.access import may_open
+
+    assert may_open(Role.CONSULAR_OFFICER, safe_next("/console/worklist?status=pending", "/"))
+    assert may_open(Role.CONSULAR_OFFICER, safe_next("/console/worklist/rows", "/"))
+    assert not may_open(Role.CONSULAR_OFFICER, safe_next("/console/worklist/../../docs", "/"))
+    assert not may_open(Role.CONSULAR_OFFICER, "/console/worklistX")
+
+
+def test_sign_in_failures_are_limited_per_account_and_per_address(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from mizugiwa.db.engine import make_engine
+    from mizugiwa.db.migrate import upgrade
+    from mizugiwa.service.console.sign_in_guard import SignInGuard, SignInLimits
+
+    url = f"sqlite:///{tmp_path / 'guard.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    guard = SignInGuard(engine, "k" * 40, SignInLimits(3, 5, timedelta(minutes=15)))
+    for _ in range(3):
+        assert guard.check("officer", "10.0.0.1").allowed
+        guard.failed("officer", "10.0.0.1")
+    refused = guard.check("officer", "10.0.0.2")
+    assert not refused.allowed and refused.which == "account"
+    assert 0 < refused.retry_after_seconds <= 15 * 60 + 1
+    # Another account from the same address still may, until the address's limit.
+    assert guard.check("analyst", "10.0.0.1").allowed
+    guard.failed("analyst", "10.0.0.1")
+    guard.failed("auditor", "10.0.0.1")
+    by_address = guard.check("someone", "10.0.0.1")
+    assert not by_address.allowed and by_address.which == "address"
+    assert guard.check("someone", "10.0.0.9").allowed
+    # Only digests are stored, never the name or the address.
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT name_key, address_key FROM console_sign_in_attempts")
+        ).all()
+    assert stored and all("officer" not in a and "10.0.0" not in b for a, b in stored)
+    engine.dispose()
 
 
 def test_mrz_feedback_names_the_line() -> None:
@@ -116,7 +170,7 @@ def test_every_message_has_both_languages_and_placeholders_agree() -> None:
         fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
         fields_ja = {f for _, f, _, _ in string.Formatter().parse(ja) if f}
         assert fields_en == fields_ja, key
-    assert translate("ja", "worklist.new", n=3) == "新しい照会案件が3件届きました。"
+    assert translate("ja", "worklist.new", n=3) == "新しい回付案件が3件届きました。"
     assert pick_lang(None, "ja-JP,ja;q=0.9") == "ja"
     assert pick_lang("en", "ja-JP") == "en"
     assert pick_lang("xx", None) == "en"

@@ -45,16 +45,54 @@
     });
     var button = document.getElementById("next-traveller");
     if (button) { button.addEventListener("click", nextTraveller); }
-    // A scanner types the MRZ and presses Enter; Ctrl+Enter submits from the MRZ box too.
+    // A scanner types line 1, Enter, line 2, Enter. The Enter that completes the MRZ (two
+    // lines of 44 or 36 characters, three of 30) checks the traveller; any other adds a line.
+    // Ctrl+Enter checks at any time.
     var mrzField = inspection.elements.namedItem("mrz");
+    var complete = function (text) {
+      var lines = text.split(/\r?\n/).map(function (l) { return l.trim(); }).filter(Boolean);
+      if (lines.length < 2) { return false; }
+      var width = lines[0].length;
+      var needed = width === 30 ? 3 : 2;
+      return lines.length >= needed && lines[needed - 1].length === width;
+    };
     if (mrzField) {
       mrzField.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        if (event.key !== "Enter" || event.shiftKey || event.altKey) { return; }
+        if (event.ctrlKey || event.metaKey || complete(mrzField.value)) {
           event.preventDefault();
           inspection.requestSubmit();
         }
       });
     }
+  }
+
+  // An answer (border inspection, case page after a check) takes the focus: it is what the
+  // officer needs first, and a screen reader reads it at once.
+  var answer = document.getElementById("answer-banner");
+  if (answer && document.body.dataset.page === "inspection") {
+    answer.focus();
+  }
+
+  // Dashboard: panels still being computed are fetched again until they are ready.
+  var pending = function () { return document.querySelectorAll("[data-pending]"); };
+  if (pending().length) {
+    var tries = 0;
+    var refresh = function () {
+      tries += 1;
+      fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          Array.prototype.forEach.call(pending(), function (panel) {
+            var again = fresh.getElementById(panel.id);
+            if (again && !again.hasAttribute("data-pending")) { panel.replaceWith(again); }
+          });
+          if (pending().length && tries < 60) { window.setTimeout(refresh, 1500); }
+        })
+        .catch(function () { if (tries < 60) { window.setTimeout(refresh, 3000); } });
+    };
+    window.setTimeout(refresh, 1000);
   }
 
   // Worklist: poll a small HTML fragment and swap the rows in; announce new referrals.
