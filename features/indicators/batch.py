@@ -37,8 +37,8 @@ from mizugiwa.features.indicators.reading import (
 from mizugiwa.features.indicators.reading import mrz_text as _mrz
 from mizugiwa.features.indicators.reading import seconds as _seconds
 from mizugiwa.features.network import SECONDS_PER_DAY
+from mizugiwa.features.normalise import address_key, document_key, phone_key, sponsor_key
 from mizugiwa.features.records import BorderEntry, VisaApplication
-from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _T = TypeVar("_T")
@@ -122,7 +122,7 @@ def _document_keys(numbers: np.ndarray, states: np.ndarray) -> list[str | None]:
     """:func:`document_key` of each (number, issuing state).
 
     A batch's numbers are already upper-case without blanks, so an ASCII alphanumeric number
-    is its own :func:`~features.tipdb.normalise.document_number` (NFKC and dropping separators
+    is its own :func:`~features.normalise.document_number` (NFKC and dropping separators
     change nothing) and only the state is normalised, once per distinct state.
     """
     listed = states.tolist()

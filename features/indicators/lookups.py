@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.indicators.registry import Column, Details
+from mizugiwa.features.normalise import address_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES
-from mizugiwa.features.tipdb.normalise import address_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.snapshot import IntervalIndex, Snapshot, to_day
 
 _NO_END = np.iinfo(np.int64).max

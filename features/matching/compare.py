@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from mizugiwa.features.matching.tokens import Token, variant_key
+from mizugiwa.features.normalise.tokens import Token, variant_key
 
 NEAR_MISS_VALUE = 0.3
 #: Shortest token (letters of the longer spelling) in which one dropped, added or swapped

@@ -23,8 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mizugiwa.features.matching.scripts import romanisations, script_of
-from mizugiwa.features.matching.tokens import Token, make_token, variant_key
+from mizugiwa.features.normalise.scripts import romanisations, script_of
+from mizugiwa.features.normalise.tokens import Token, make_token, variant_key
 
 _WORD = re.compile(r"[a-z0-9]+\.?")
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
@@ -292,8 +292,3 @@ def _organisation_token(word: str) -> Token:
     else:
         weight = 1.0
     return make_token(word, weight=weight)
-
-
-def is_distinctive(token: Token) -> bool:
-    """A token that identifies a name on its own weight (not generic, a place or an initial)."""
-    return token.distinctive

@@ -29,8 +29,8 @@ import numpy as np
 import orjson
 from sqlalchemy import Engine
 
+from mizugiwa.features.normalise import address_key, document_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
-from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_keys
 
 LinkTarget = Literal["suspect", "raided_organisation", "protected"]
 DateLike = date | str | np.datetime64

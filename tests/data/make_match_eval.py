@@ -51,21 +51,43 @@ RECORDED = "2023-06-01"
 # hiragana -> (Hepburn, Kunrei-shiki, Nihon-shiki)
 _KANA: dict[str, tuple[str, str, str]] = {}
 for row, consonant in zip(
-    ["あいうえお", "かきくけこ", "さしすせそ", "たちつてと", "なにぬねの", "はひふへほ",
-     "まみむめも", "らりるれろ", "がぎぐげご", "ざじずぜぞ", "だぢづでど", "ばびぶべぼ",
-     "ぱぴぷぺぽ"],
+    [
+        "あいうえお",
+        "かきくけこ",
+        "さしすせそ",
+        "たちつてと",
+        "なにぬねの",
+        "はひふへほ",
+        "まみむめも",
+        "らりるれろ",
+        "がぎぐげご",
+        "ざじずぜぞ",
+        "だぢづでど",
+        "ばびぶべぼ",
+        "ぱぴぷぺぽ",
+    ],
     ["", "k", "s", "t", "n", "h", "m", "r", "g", "z", "d", "b", "p"],
     strict=True,
 ):
     for kana, vowel in zip(row, "aiueo", strict=True):
         syllable = consonant + vowel
         _KANA[kana] = (syllable, syllable, syllable)
-_KANA.update({
-    "し": ("shi", "si", "si"), "ち": ("chi", "ti", "ti"), "つ": ("tsu", "tu", "tu"),
-    "ふ": ("fu", "hu", "hu"), "じ": ("ji", "zi", "zi"), "ぢ": ("ji", "zi", "di"),
-    "づ": ("zu", "zu", "du"), "や": ("ya",) * 3, "ゆ": ("yu",) * 3, "よ": ("yo",) * 3,
-    "わ": ("wa",) * 3, "を": ("o", "o", "wo"),
-})
+_KANA.update(
+    {
+        "し": ("shi", "si", "si"),
+        "ち": ("chi", "ti", "ti"),
+        "つ": ("tsu", "tu", "tu"),
+        "ふ": ("fu", "hu", "hu"),
+        "じ": ("ji", "zi", "zi"),
+        "ぢ": ("ji", "zi", "di"),
+        "づ": ("zu", "zu", "du"),
+        "や": ("ya",) * 3,
+        "ゆ": ("yu",) * 3,
+        "よ": ("yo",) * 3,
+        "わ": ("wa",) * 3,
+        "を": ("o", "o", "wo"),
+    }
+)
 _SMALL = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
 
 
@@ -118,8 +140,10 @@ def romanise_kana(kana: str, style: str) -> str:
             text += "t" if (nxt.startswith("ch") and style != "kunrei") else nxt[:1]
             continue
         previous = text[-1:] if text else ""
-        long_vowel = syllable in ("u", "o") and previous in ("o", "u") and (
-            syllable == "u" or previous == "o"
+        long_vowel = (
+            syllable in ("u", "o")
+            and previous in ("o", "u")
+            and (syllable == "u" or previous == "o")
         )
         if long_vowel and index > 0:
             if style == "hepburn":
@@ -233,23 +257,79 @@ def japanese_groups() -> list[tuple[str, list[dict[str, Any]]]]:
             if query.lower() in seen:
                 continue
             seen.add(query.lower())
-            pairs.append(_pair("person", "japanese", style, query, entity, True, "romanisation",
-                               f"{family} {given} in {reason}"))
-        given_first = f"{_cap(romanise_kana(given, 'kunrei'))} {romanise_kana(family, 'kunrei').upper()}"
-        pairs.append(_pair("person", "japanese", "kunrei", given_first, entity, True,
-                           "romanisation_order", "Kunrei-shiki, given name first, family in capitals"))
+            pairs.append(
+                _pair(
+                    "person",
+                    "japanese",
+                    style,
+                    query,
+                    entity,
+                    True,
+                    "romanisation",
+                    f"{family} {given} in {reason}",
+                )
+            )
+        given_first = (
+            f"{_cap(romanise_kana(given, 'kunrei'))} {romanise_kana(family, 'kunrei').upper()}"
+        )
+        pairs.append(
+            _pair(
+                "person",
+                "japanese",
+                "kunrei",
+                given_first,
+                entity,
+                True,
+                "romanisation_order",
+                "Kunrei-shiki, given name first, family in capitals",
+            )
+        )
         if kanji:
-            pairs.append(_pair("person", "japanese", "kanji", kanji, entity, True, "script",
-                               f"{kanji} is the kanji of {passport}"))
-        pairs.append(_pair("person", "japanese", "passport", passport.title(), entity, False,
-                           "same_name_other_dob", "same name, born eleven years later: another person",
-                           dob="1986-09-02"))
+            pairs.append(
+                _pair(
+                    "person",
+                    "japanese",
+                    "kanji",
+                    kanji,
+                    entity,
+                    True,
+                    "script",
+                    f"{kanji} is the kanji of {passport}",
+                )
+            )
+        pairs.append(
+            _pair(
+                "person",
+                "japanese",
+                "passport",
+                passport.title(),
+                entity,
+                False,
+                "same_name_other_dob",
+                "same name, born eleven years later: another person",
+                dob="1986-09-02",
+            )
+        )
         groups.append((f"jp:{passport}", pairs))
     for number, (query, recorded, reason) in enumerate(JAPANESE_DIFFERENT, start=1):
         entity = _person(f"JPX-{number:03d}", [recorded], nationality="JPN")
-        groups.append((f"jpx:{recorded}:{query}", [
-            _pair("person", "japanese", "passport", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"jpx:{recorded}:{query}",
+                [
+                    _pair(
+                        "person",
+                        "japanese",
+                        "passport",
+                        query,
+                        entity,
+                        False,
+                        "similar_name",
+                        reason,
+                    )
+                ],
+            )
+        )
     return groups
 
 
@@ -257,7 +337,12 @@ def japanese_groups() -> list[tuple[str, list[dict[str, Any]]]]:
 KATAKANA_ORGS = [
     ("クラブビーナス", "CLUB VENUS", "Club Venice", "ビーナス is venus, not venice"),
     ("スナック ミモザ", "SNACK MIMOSA", "Snack Momo", "Momo is another snack bar"),
-    ("ゴールデンオーキッド株式会社", "GOLDEN ORCHID K.K.", "Golden Star K.K.", "another brand word"),
+    (
+        "ゴールデンオーキッド株式会社",
+        "GOLDEN ORCHID K.K.",
+        "Golden Star K.K.",
+        "another brand word",
+    ),
     ("パラダイストラベル", "PARADISE TRAVEL", "Paradise Tours Manila", "shares one generic word"),
     ("ブルームーン", "BLUE MOON", "Blue Star", "moon and star are different"),
     ("エンジェルプロモーション", "ANGEL PROMOTION", "Angel Beauty Salon", "another business"),
@@ -283,14 +368,43 @@ def katakana_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     for number, (kana, latin, other, reason) in enumerate(KATAKANA_ORGS, start=1):
         entity = _organisation(f"KO-{number:03d}", [latin], country="JPN")
         kana_entity = _organisation(f"KK-{number:03d}", [kana], country="JPN")
-        groups.append((f"kata:{latin}", [
-            _pair("organisation", "japanese", "katakana", kana, entity, True, "katakana_loanword",
-                  f"{kana} is the katakana spelling of {latin.title()}"),
-            _pair("organisation", "japanese", "katakana", latin.title(), kana_entity, True,
-                  "katakana_loanword", f"{latin.title()} recorded in katakana as {kana}"),
-            _pair("organisation", "japanese", "katakana", other, entity, False, "similar_name",
-                  reason),
-        ]))
+        groups.append(
+            (
+                f"kata:{latin}",
+                [
+                    _pair(
+                        "organisation",
+                        "japanese",
+                        "katakana",
+                        kana,
+                        entity,
+                        True,
+                        "katakana_loanword",
+                        f"{kana} is the katakana spelling of {latin.title()}",
+                    ),
+                    _pair(
+                        "organisation",
+                        "japanese",
+                        "katakana",
+                        latin.title(),
+                        kana_entity,
+                        True,
+                        "katakana_loanword",
+                        f"{latin.title()} recorded in katakana as {kana}",
+                    ),
+                    _pair(
+                        "organisation",
+                        "japanese",
+                        "katakana",
+                        other,
+                        entity,
+                        False,
+                        "similar_name",
+                        reason,
+                    ),
+                ],
+            )
+        )
     return groups
 
 
@@ -363,36 +477,88 @@ THAI_DIFFERENT = [
 
 def thai_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     groups = []
-    for number, (given, family) in enumerate(zip(THAI_GIVEN, THAI_FAMILY * 2), start=1):
+    for number, (given, family) in enumerate(
+        zip(THAI_GIVEN, THAI_FAMILY * 2, strict=False), start=1
+    ):
         g_thai, g_rtgs, g_common = given
         f_thai, f_rtgs, f_common = family
         recorded = f"{g_common[0]} {f_common[0]}".upper()
         entity = _person(f"TH-{number:03d}", [recorded], dob="1988-11-05", nationality="THA")
         pairs = [
-            _pair("person", "thai", "rtgs", f"{g_rtgs} {f_rtgs}", entity, True, "romanisation",
-                  f"RTGS spelling of {g_thai} {f_thai}; recorded as the passport spells it"),
-            _pair("person", "thai", "thai_script", f"{g_thai} {f_thai}", entity, True, "script",
-                  "the name in Thai script"),
+            _pair(
+                "person",
+                "thai",
+                "rtgs",
+                f"{g_rtgs} {f_rtgs}",
+                entity,
+                True,
+                "romanisation",
+                f"RTGS spelling of {g_thai} {f_thai}; recorded as the passport spells it",
+            ),
+            _pair(
+                "person",
+                "thai",
+                "thai_script",
+                f"{g_thai} {f_thai}",
+                entity,
+                True,
+                "script",
+                "the name in Thai script",
+            ),
         ]
         alternatives = dict.fromkeys(
             f"{g} {f}" for g in g_common for f in f_common if f"{g} {f}".upper() != recorded
         )
         for alternative in list(alternatives)[:2]:
-            pairs.append(_pair("person", "thai", "common", alternative, entity, True,
-                               "romanisation", "another everyday spelling of the same Thai name"))
-        rtgs_entity = _person(f"THR-{number:03d}", [f"{g_rtgs} {f_rtgs}".upper()],
-                              nationality="THA")
-        pairs.append(_pair("person", "thai", "common", recorded.title(), rtgs_entity, True,
-                           "romanisation", "everyday spelling asked, RTGS recorded"))
-        pairs.append(_pair("person", "thai", "common", recorded.title(), entity, False,
-                           "same_name_other_dob", "same name, another year of birth",
-                           dob="1979-11-05"))
+            pairs.append(
+                _pair(
+                    "person",
+                    "thai",
+                    "common",
+                    alternative,
+                    entity,
+                    True,
+                    "romanisation",
+                    "another everyday spelling of the same Thai name",
+                )
+            )
+        rtgs_entity = _person(
+            f"THR-{number:03d}", [f"{g_rtgs} {f_rtgs}".upper()], nationality="THA"
+        )
+        pairs.append(
+            _pair(
+                "person",
+                "thai",
+                "common",
+                recorded.title(),
+                rtgs_entity,
+                True,
+                "romanisation",
+                "everyday spelling asked, RTGS recorded",
+            )
+        )
+        pairs.append(
+            _pair(
+                "person",
+                "thai",
+                "common",
+                recorded.title(),
+                entity,
+                False,
+                "same_name_other_dob",
+                "same name, another year of birth",
+                dob="1979-11-05",
+            )
+        )
         groups.append((f"th:{recorded}", pairs))
     for number, (query, recorded, reason) in enumerate(THAI_DIFFERENT, start=1):
         entity = _person(f"THX-{number:03d}", [recorded], nationality="THA")
-        groups.append((f"thx:{recorded}:{query}", [
-            _pair("person", "thai", "common", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"thx:{recorded}:{query}",
+                [_pair("person", "thai", "common", query, entity, False, "similar_name", reason)],
+            )
+        )
     return groups
 
 
@@ -452,21 +618,66 @@ def chinese_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     for number, (hanzi, pinyin, wade) in enumerate(CHINESE, start=1):
         entity = _person(f"CN-{number:03d}", [pinyin.upper()], dob="1970-01-20", nationality="CHN")
         wade_entity = _person(f"TW-{number:03d}", [wade], nationality="TWN")
-        groups.append((f"cn:{pinyin}", [
-            _pair("person", "chinese", "wade_giles", wade, entity, True, "romanisation",
-                  f"Wade-Giles spelling of {hanzi} ({pinyin} in Pinyin)"),
-            _pair("person", "chinese", "pinyin", pinyin, wade_entity, True, "romanisation",
-                  "Pinyin asked, Wade-Giles recorded (Taiwanese passport)"),
-            _pair("person", "chinese", "hanzi", hanzi, entity, True, "script",
-                  f"{hanzi} read in Pinyin"),
-            _pair("person", "chinese", "pinyin", pinyin, entity, False, "same_name_other_dob",
-                  "same name, another year of birth", dob="1992-01-20"),
-        ]))
+        groups.append(
+            (
+                f"cn:{pinyin}",
+                [
+                    _pair(
+                        "person",
+                        "chinese",
+                        "wade_giles",
+                        wade,
+                        entity,
+                        True,
+                        "romanisation",
+                        f"Wade-Giles spelling of {hanzi} ({pinyin} in Pinyin)",
+                    ),
+                    _pair(
+                        "person",
+                        "chinese",
+                        "pinyin",
+                        pinyin,
+                        wade_entity,
+                        True,
+                        "romanisation",
+                        "Pinyin asked, Wade-Giles recorded (Taiwanese passport)",
+                    ),
+                    _pair(
+                        "person",
+                        "chinese",
+                        "hanzi",
+                        hanzi,
+                        entity,
+                        True,
+                        "script",
+                        f"{hanzi} read in Pinyin",
+                    ),
+                    _pair(
+                        "person",
+                        "chinese",
+                        "pinyin",
+                        pinyin,
+                        entity,
+                        False,
+                        "same_name_other_dob",
+                        "same name, another year of birth",
+                        dob="1992-01-20",
+                    ),
+                ],
+            )
+        )
     for number, (query, recorded, reason) in enumerate(CHINESE_DIFFERENT, start=1):
         entity = _person(f"CNX-{number:03d}", [recorded], nationality="CHN")
-        groups.append((f"cnx:{recorded}:{query}", [
-            _pair("person", "chinese", "pinyin", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"cnx:{recorded}:{query}",
+                [
+                    _pair(
+                        "person", "chinese", "pinyin", query, entity, False, "similar_name", reason
+                    )
+                ],
+            )
+        )
     return groups
 
 
@@ -517,30 +728,80 @@ def korean_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     for number, (hangul, revised, mccune, passport) in enumerate(KOREAN, start=1):
         entity = _person(f"KR-{number:03d}", [passport], dob="1990-05-05", nationality="KOR")
         pairs = [
-            _pair("person", "korean", "revised", revised, entity, True, "romanisation",
-                  f"Revised Romanization of {hangul}"),
+            _pair(
+                "person",
+                "korean",
+                "revised",
+                revised,
+                entity,
+                True,
+                "romanisation",
+                f"Revised Romanization of {hangul}",
+            ),
             _pair("person", "korean", "hangul", hangul, entity, True, "script", "in Hangul"),
-            _pair("person", "korean", "passport", passport.title(), entity, False,
-                  "same_name_other_dob", "same name, another year of birth", dob="1968-05-05"),
+            _pair(
+                "person",
+                "korean",
+                "passport",
+                passport.title(),
+                entity,
+                False,
+                "same_name_other_dob",
+                "same name, another year of birth",
+                dob="1968-05-05",
+            ),
         ]
         if mccune != revised:
-            pairs.append(_pair("person", "korean", "mccune_reischauer", mccune, entity, True,
-                               "romanisation", f"McCune-Reischauer of {hangul}"))
+            pairs.append(
+                _pair(
+                    "person",
+                    "korean",
+                    "mccune_reischauer",
+                    mccune,
+                    entity,
+                    True,
+                    "romanisation",
+                    f"McCune-Reischauer of {hangul}",
+                )
+            )
         groups.append((f"kr:{passport}", pairs))
     for number, (query, recorded, reason) in enumerate(KOREAN_DIFFERENT, start=1):
         entity = _person(f"KRX-{number:03d}", [recorded], nationality="KOR")
-        groups.append((f"krx:{recorded}:{query}", [
-            _pair("person", "korean", "passport", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"krx:{recorded}:{query}",
+                [
+                    _pair(
+                        "person", "korean", "passport", query, entity, False, "similar_name", reason
+                    )
+                ],
+            )
+        )
     return groups
 
 
 # ----------------------------------------------------------------------------- Vietnamese
 VIETNAMESE = [
-    "Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Văn Đức", "Phạm Thị Hương", "Hoàng Văn Nam",
-    "Huỳnh Thị Mai", "Phan Văn Tuấn", "Vũ Thị Thu Hà", "Võ Văn Khánh", "Đặng Thị Ngọc Ánh",
-    "Bùi Văn Quang", "Đỗ Thị Hằng", "Hồ Văn Phúc", "Ngô Thị Thảo", "Dương Văn Long",
-    "Lý Thị Hoa", "Nguyễn Thị Minh Châu", "Trương Văn Sơn", "Đinh Thị Yến", "Lâm Văn Thắng",
+    "Nguyễn Văn Hùng",
+    "Trần Thị Lan",
+    "Lê Văn Đức",
+    "Phạm Thị Hương",
+    "Hoàng Văn Nam",
+    "Huỳnh Thị Mai",
+    "Phan Văn Tuấn",
+    "Vũ Thị Thu Hà",
+    "Võ Văn Khánh",
+    "Đặng Thị Ngọc Ánh",
+    "Bùi Văn Quang",
+    "Đỗ Thị Hằng",
+    "Hồ Văn Phúc",
+    "Ngô Thị Thảo",
+    "Dương Văn Long",
+    "Lý Thị Hoa",
+    "Nguyễn Thị Minh Châu",
+    "Trương Văn Sơn",
+    "Đinh Thị Yến",
+    "Lâm Văn Thắng",
 ]
 VIETNAMESE_DIFFERENT = [
     ("Nguyen Van An", "NGUYEN VAN ANH", "An and Anh are different given names"),
@@ -577,27 +838,75 @@ def vietnamese_groups() -> list[tuple[str, list[dict[str, Any]]]]:
         accented_entity = _person(f"VNA-{number:03d}", [name], nationality="VNM")
         parts = mrz.split()
         family_first = f"{parts[0]}, {' '.join(parts[1:])}"
-        groups.append((f"vn:{mrz}", [
-            _pair("person", "vietnamese", "diacritics", name, entity, True, "diacritics",
-                  "with diacritics; the MRZ drops them"),
-            _pair("person", "vietnamese", "mrz", mrz, accented_entity, True, "diacritics",
-                  "MRZ form asked, recorded with diacritics"),
-            _pair("person", "vietnamese", "mrz", family_first.title(), entity, True, "order",
-                  "FAMILY, Given as on forms"),
-            _pair("person", "vietnamese", "mrz", mrz.title(), entity, False, "same_name_other_dob",
-                  "same name, another year of birth", dob="1981-07-12"),
-        ]))
+        groups.append(
+            (
+                f"vn:{mrz}",
+                [
+                    _pair(
+                        "person",
+                        "vietnamese",
+                        "diacritics",
+                        name,
+                        entity,
+                        True,
+                        "diacritics",
+                        "with diacritics; the MRZ drops them",
+                    ),
+                    _pair(
+                        "person",
+                        "vietnamese",
+                        "mrz",
+                        mrz,
+                        accented_entity,
+                        True,
+                        "diacritics",
+                        "MRZ form asked, recorded with diacritics",
+                    ),
+                    _pair(
+                        "person",
+                        "vietnamese",
+                        "mrz",
+                        family_first.title(),
+                        entity,
+                        True,
+                        "order",
+                        "FAMILY, Given as on forms",
+                    ),
+                    _pair(
+                        "person",
+                        "vietnamese",
+                        "mrz",
+                        mrz.title(),
+                        entity,
+                        False,
+                        "same_name_other_dob",
+                        "same name, another year of birth",
+                        dob="1981-07-12",
+                    ),
+                ],
+            )
+        )
     for number, (query, recorded, reason) in enumerate(VIETNAMESE_DIFFERENT, start=1):
         entity = _person(f"VNX-{number:03d}", [recorded], nationality="VNM")
-        groups.append((f"vnx:{recorded}:{query}", [
-            _pair("person", "vietnamese", "mrz", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"vnx:{recorded}:{query}",
+                [
+                    _pair(
+                        "person", "vietnamese", "mrz", query, entity, False, "similar_name", reason
+                    )
+                ],
+            )
+        )
     return groups
 
 
 # ------------------------------------------------------------------------------- Filipino
 FILIPINO = [
-    ("MARIA CRISTINA DELA CRUZ", ["Ma. Cristina dela Cruz", "Ma. Cristina De La Cruz", "Maria Cristina Delacruz"]),
+    (
+        "MARIA CRISTINA DELA CRUZ",
+        ["Ma. Cristina dela Cruz", "Ma. Cristina De La Cruz", "Maria Cristina Delacruz"],
+    ),
     ("JUAN SANTOS DE LOS SANTOS", ["Juan S. delos Santos", "Juan Santos Delos Santos"]),
     ("MARIA THERESA SAN JUAN", ["Ma. Theresa Sanjuan", "Ma. Theresa San Juan"]),
     ("JOSE MARIA RIZAL MERCADO", ["Jose Ma. Rizal Mercado", "Jose Ma. R. Mercado"]),
@@ -633,22 +942,55 @@ def filipino_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     for number, (recorded, variants) in enumerate(FILIPINO, start=1):
         entity = _person(f"PH-{number:03d}", [recorded], dob="1985-02-28", nationality="PHL")
         pairs = [
-            _pair("person", "filipino", "abbreviation", variant, entity, True, "abbreviation",
-                  "abbreviation (Ma., Sto., Fco., Sta.), particle spacing or a middle initial")
+            _pair(
+                "person",
+                "filipino",
+                "abbreviation",
+                variant,
+                entity,
+                True,
+                "abbreviation",
+                "abbreviation (Ma., Sto., Fco., Sta.), particle spacing or a middle initial",
+            )
             for variant in variants
         ]
-        pairs.append(_pair("person", "filipino", "passport", recorded.title(), entity, False,
-                           "same_name_other_dob", "same name, another year of birth",
-                           dob="1963-02-28"))
+        pairs.append(
+            _pair(
+                "person",
+                "filipino",
+                "passport",
+                recorded.title(),
+                entity,
+                False,
+                "same_name_other_dob",
+                "same name, another year of birth",
+                dob="1963-02-28",
+            )
+        )
         groups.append((f"ph:{recorded}", pairs))
     for number, (query, recorded, reason) in enumerate(FILIPINO_DIFFERENT, start=1):
         dob = "1970-10-10" if "year of birth" in reason else None
-        entity = _person(f"PHX-{number:03d}", [recorded], nationality="PHL",
-                         dob="1990-10-10" if dob else None)
-        groups.append((f"phx:{recorded}:{query}", [
-            _pair("person", "filipino", "passport", query, entity, False,
-                  "same_name_other_dob" if dob else "similar_name", reason, dob=dob)
-        ]))
+        entity = _person(
+            f"PHX-{number:03d}", [recorded], nationality="PHL", dob="1990-10-10" if dob else None
+        )
+        groups.append(
+            (
+                f"phx:{recorded}:{query}",
+                [
+                    _pair(
+                        "person",
+                        "filipino",
+                        "passport",
+                        query,
+                        entity,
+                        False,
+                        "same_name_other_dob" if dob else "similar_name",
+                        reason,
+                        dob=dob,
+                    )
+                ],
+            )
+        )
     return groups
 
 
@@ -695,20 +1037,50 @@ def russian_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     for number, (cyrillic, icao, others) in enumerate(RUSSIAN, start=1):
         entity = _person(f"RU-{number:03d}", [icao], dob="1982-12-01", nationality="RUS")
         pairs = [
-            _pair("person", "russian", "cyrillic", cyrillic, entity, True, "script",
-                  "in Cyrillic; recorded in ICAO Doc 9303 transliteration"),
-            _pair("person", "russian", "icao", icao.title(), entity, False, "same_name_other_dob",
-                  "same name, another year of birth", dob="1961-12-01"),
+            _pair(
+                "person",
+                "russian",
+                "cyrillic",
+                cyrillic,
+                entity,
+                True,
+                "script",
+                "in Cyrillic; recorded in ICAO Doc 9303 transliteration",
+            ),
+            _pair(
+                "person",
+                "russian",
+                "icao",
+                icao.title(),
+                entity,
+                False,
+                "same_name_other_dob",
+                "same name, another year of birth",
+                dob="1961-12-01",
+            ),
         ]
         for other in others:
-            pairs.append(_pair("person", "russian", "common", other, entity, True, "romanisation",
-                               "an older or press transliteration (y for й/ы, ya/yu, x for кс)"))
+            pairs.append(
+                _pair(
+                    "person",
+                    "russian",
+                    "common",
+                    other,
+                    entity,
+                    True,
+                    "romanisation",
+                    "an older or press transliteration (y for й/ы, ya/yu, x for кс)",
+                )
+            )
         groups.append((f"ru:{icao}", pairs))
     for number, (query, recorded, reason) in enumerate(RUSSIAN_DIFFERENT, start=1):
         entity = _person(f"RUX-{number:03d}", [recorded], nationality="RUS")
-        groups.append((f"rux:{recorded}:{query}", [
-            _pair("person", "russian", "icao", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"rux:{recorded}:{query}",
+                [_pair("person", "russian", "icao", query, entity, False, "similar_name", reason)],
+            )
+        )
     return groups
 
 
@@ -743,47 +1115,117 @@ def burmese_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     for number, (recorded, variants) in enumerate(BURMESE, start=1):
         entity = _person(f"MM-{number:03d}", [recorded], dob="1979-04-17", nationality="MMR")
         pairs = [
-            _pair("person", "burmese", "honorific", variant, entity, True, "honorific",
-                  "honorific (U, Daw, Maung/Mg, Ko) or a doubled final letter; no family name")
+            _pair(
+                "person",
+                "burmese",
+                "honorific",
+                variant,
+                entity,
+                True,
+                "honorific",
+                "honorific (U, Daw, Maung/Mg, Ko) or a doubled final letter; no family name",
+            )
             for variant in variants
         ]
-        pairs.append(_pair("person", "burmese", "passport", recorded.title(), entity, False,
-                           "same_name_other_dob", "same name, another year of birth",
-                           dob="1999-04-17"))
+        pairs.append(
+            _pair(
+                "person",
+                "burmese",
+                "passport",
+                recorded.title(),
+                entity,
+                False,
+                "same_name_other_dob",
+                "same name, another year of birth",
+                dob="1999-04-17",
+            )
+        )
         groups.append((f"mm:{recorded}", pairs))
     for number, (query, recorded, reason) in enumerate(BURMESE_DIFFERENT, start=1):
         entity = _person(f"MMX-{number:03d}", [recorded], nationality="MMR")
-        groups.append((f"mmx:{recorded}:{query}", [
-            _pair("person", "burmese", "passport", query, entity, False, "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"mmx:{recorded}:{query}",
+                [
+                    _pair(
+                        "person",
+                        "burmese",
+                        "passport",
+                        query,
+                        entity,
+                        False,
+                        "similar_name",
+                        reason,
+                    )
+                ],
+            )
+        )
     return groups
 
 
 # -------------------------------------------------------------------------- organisations
 ORGANISATIONS = [
-    ("SAKURA SHOJI KABUSHIKI KAISHA", ["Sakura Shoji Kabshiki Kaisha", "Sakura Shoji Kabushki Kaisya", "Sakura Shoji K.K."]),
-    ("GOLDEN ORCHID TRADING CO., LTD.", ["Golden Orchid Trading Co., Ldt.", "Golden Orchid Trading Company Limted"]),
-    ("MABUHAY MANPOWER SERVICES INC.", ["Mabuhay Manpower Services Incorported", "Mabuhay Manpower Services Inc"]),
-    ("SIAM STAR RECRUITMENT CO., LTD.", ["Siam Star Recruitment Co. Limitd", "Siam Star Recruitment Company Ltd"]),
-    ("HANOI BRIGHT LABOUR JSC", ["Hanoi Bright Labour Joint Stock Company", "Hanoi Bright Labour J.S.C."]),
-    ("PACIFIC PEARL HOLDINGS PTE. LTD.", ["Pacific Pearl Holdings Pte Limted", "Pacific Pearl Holdings Private Limited"]),
-    ("MERLION ENTERTAINMENT SDN. BHD.", ["Merlion Entertainment Sdn Bdh", "Merlion Entertainment Sendirian Berhad"]),
+    (
+        "SAKURA SHOJI KABUSHIKI KAISHA",
+        ["Sakura Shoji Kabshiki Kaisha", "Sakura Shoji Kabushki Kaisya", "Sakura Shoji K.K."],
+    ),
+    (
+        "GOLDEN ORCHID TRADING CO., LTD.",
+        ["Golden Orchid Trading Co., Ldt.", "Golden Orchid Trading Company Limted"],
+    ),
+    (
+        "MABUHAY MANPOWER SERVICES INC.",
+        ["Mabuhay Manpower Services Incorported", "Mabuhay Manpower Services Inc"],
+    ),
+    (
+        "SIAM STAR RECRUITMENT CO., LTD.",
+        ["Siam Star Recruitment Co. Limitd", "Siam Star Recruitment Company Ltd"],
+    ),
+    (
+        "HANOI BRIGHT LABOUR JSC",
+        ["Hanoi Bright Labour Joint Stock Company", "Hanoi Bright Labour J.S.C."],
+    ),
+    (
+        "PACIFIC PEARL HOLDINGS PTE. LTD.",
+        ["Pacific Pearl Holdings Pte Limted", "Pacific Pearl Holdings Private Limited"],
+    ),
+    (
+        "MERLION ENTERTAINMENT SDN. BHD.",
+        ["Merlion Entertainment Sdn Bdh", "Merlion Entertainment Sendirian Berhad"],
+    ),
     ("KIBOU JINZAI YUGEN KAISHA", ["Kibou Jinzai Yugen Kaisya", "Kibo Jinzai Y.K."]),
     ("NISHIKI TRAVEL GODO KAISHA", ["Nishiki Travel Godo Kaysha", "Nishiki Travel G.K."]),
     ("AURORA TALENT CORPORATION", ["Aurora Talent Corporaton", "Aurora Talent Corp."]),
-    ("LUCKY DRAGON INTERNATIONAL LLC", ["Lucky Dragon International L.L.C", "Lucky Dragon Intl LLC"]),
+    (
+        "LUCKY DRAGON INTERNATIONAL LLC",
+        ["Lucky Dragon International L.L.C", "Lucky Dragon Intl LLC"],
+    ),
     ("SUNRISE CARE KABUSHIKI KAISHA", ["Sunrise Care Kabushikigaisya", "Sunrise Care KK"]),
     ("BLUE LAGOON RESORT INC.", ["Blue Lagoon Resort Incorporated", "Blue Lagoon Resort, Inc"]),
-    ("ROYAL ORCHID STAFFING CO., LTD.", ["Royal Orchid Staffing Co Ltd", "Royal Orchid Staffing Co., Limted"]),
-    ("TOKYO STAR PROMOTION K.K.", ["Tokyo Star Promotion Kabushiki Kaisha", "Tokyo Star Promotion Kabusiki Kaisya"]),
+    (
+        "ROYAL ORCHID STAFFING CO., LTD.",
+        ["Royal Orchid Staffing Co Ltd", "Royal Orchid Staffing Co., Limted"],
+    ),
+    (
+        "TOKYO STAR PROMOTION K.K.",
+        ["Tokyo Star Promotion Kabushiki Kaisha", "Tokyo Star Promotion Kabusiki Kaisya"],
+    ),
 ]
 ORGANISATIONS_DIFFERENT = [
-    ("Sakura Bussan K.K.", "SAKURA SHOJI KABUSHIKI KAISHA", "Bussan and Shoji: another company of one brand"),
+    (
+        "Sakura Bussan K.K.",
+        "SAKURA SHOJI KABUSHIKI KAISHA",
+        "Bussan and Shoji: another company of one brand",
+    ),
     ("Golden Lotus Trading Co., Ltd.", "GOLDEN ORCHID TRADING CO., LTD.", "another brand word"),
     ("Mabuhay Travel Services Inc.", "MABUHAY MANPOWER SERVICES INC.", "another trade"),
     ("Siam Sun Recruitment Co., Ltd.", "SIAM STAR RECRUITMENT CO., LTD.", "Sun and Star differ"),
     ("Hanoi Bright Star JSC", "HANOI BRIGHT LABOUR JSC", "another company"),
-    ("Pacific Coral Holdings Pte. Ltd.", "PACIFIC PEARL HOLDINGS PTE. LTD.", "Coral and Pearl differ"),
+    (
+        "Pacific Coral Holdings Pte. Ltd.",
+        "PACIFIC PEARL HOLDINGS PTE. LTD.",
+        "Coral and Pearl differ",
+    ),
     ("Merlion Logistics Sdn. Bhd.", "MERLION ENTERTAINMENT SDN. BHD.", "another trade"),
     ("Kibou Kensetsu Yugen Kaisha", "KIBOU JINZAI YUGEN KAISHA", "Kensetsu and Jinzai differ"),
     ("Lucky Tiger International LLC", "LUCKY DRAGON INTERNATIONAL LLC", "Tiger and Dragon differ"),
@@ -796,24 +1238,57 @@ def organisation_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     groups = []
     for number, (recorded, variants) in enumerate(ORGANISATIONS, start=1):
         entity = _organisation(f"OR-{number:03d}", [recorded])
-        groups.append((f"org:{recorded}", [
-            _pair("organisation", "organisation", "legal_form", variant, entity, True,
-                  "legal_form", "legal form spelled out, abbreviated or with a typo")
-            for variant in variants
-        ]))
+        groups.append(
+            (
+                f"org:{recorded}",
+                [
+                    _pair(
+                        "organisation",
+                        "organisation",
+                        "legal_form",
+                        variant,
+                        entity,
+                        True,
+                        "legal_form",
+                        "legal form spelled out, abbreviated or with a typo",
+                    )
+                    for variant in variants
+                ],
+            )
+        )
     for number, (query, recorded, reason) in enumerate(ORGANISATIONS_DIFFERENT, start=1):
         entity = _organisation(f"ORX-{number:03d}", [recorded])
-        groups.append((f"orgx:{recorded}:{query}", [
-            _pair("organisation", "organisation", "legal_form", query, entity, False,
-                  "similar_name", reason)
-        ]))
+        groups.append(
+            (
+                f"orgx:{recorded}:{query}",
+                [
+                    _pair(
+                        "organisation",
+                        "organisation",
+                        "legal_form",
+                        query,
+                        entity,
+                        False,
+                        "similar_name",
+                        reason,
+                    )
+                ],
+            )
+        )
     return groups
 
 
 # --------------------------------------------------------------------------------- phones
 # (recorded number, recorded country, query, query region or None, label, reason)
 PHONES = [
-    ("09171234567", "PHL", "+63 917 123 4567", None, True, "PH mobile recorded national, asked international"),
+    (
+        "09171234567",
+        "PHL",
+        "+63 917 123 4567",
+        None,
+        True,
+        "PH mobile recorded national, asked international",
+    ),
     ("09171234567", "PHL", "0917-123-4567", "PH", True, "PH mobile national on both sides"),
     ("+639181112222", None, "0918 111 2222", "PH", True, "recorded international, asked national"),
     ("03-5555-1234", "JPN", "+81-3-5555-1234", None, True, "Tokyo landline recorded national"),
@@ -855,51 +1330,119 @@ def phone_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     ]
     for number, (recorded, country, query, region, label, reason) in enumerate(rows, start=1):
         entity: dict[str, Any] = {
-            "entity_type": "phone", "id": f"PN-{number:03d}", "number": recorded,
-            "source": "police", "recorded_at": RECORDED,
+            "entity_type": "phone",
+            "id": f"PN-{number:03d}",
+            "number": recorded,
+            "source": "police",
+            "recorded_at": RECORDED,
         }
         if country:
             entity["country"] = country
-        groups.append((f"phone:{recorded}:{query}", [
-            _pair("phone", "phone", "national" if region else "international", query, entity,
-                  label, "phone_recorded_alone" if label else "phone_other_line",
-                  f"{reason} (recorded alone, not linked)", default_region=region)
-        ]))
+        groups.append(
+            (
+                f"phone:{recorded}:{query}",
+                [
+                    _pair(
+                        "phone",
+                        "phone",
+                        "national" if region else "international",
+                        query,
+                        entity,
+                        label,
+                        "phone_recorded_alone" if label else "phone_other_line",
+                        f"{reason} (recorded alone, not linked)",
+                        default_region=region,
+                    )
+                ],
+            )
+        )
     return groups
 
 
 # ------------------------------------------------------------------------------ addresses
 ADDRESSES = [
-    ("東京都港区六本木3丁目1-2", "3-1-2 Roppongi, Minato-ku, Tokyo", "3-1-3 Roppongi, Minato-ku, Tokyo"),
-    ("東京都新宿区歌舞伎町1丁目5-8", "1-5-8 Kabukicho, Shinjuku-ku, Tokyo", "1-5-9 Kabukicho, Shinjuku-ku, Tokyo"),
-    ("123 Rizal Street, Barangay San Isidro, Makati City", "123 Rizal St., Brgy. San Isidro, Makati", "125 Rizal St., Brgy. San Isidro, Makati"),
-    ("45 Sukhumvit Soi 11, Khlong Toei, Bangkok", "45 Sukhumvit Soi 11 Khlong Toei Bangkok", "47 Sukhumvit Soi 11, Khlong Toei, Bangkok"),
+    (
+        "東京都港区六本木3丁目1-2",
+        "3-1-2 Roppongi, Minato-ku, Tokyo",
+        "3-1-3 Roppongi, Minato-ku, Tokyo",
+    ),
+    (
+        "東京都新宿区歌舞伎町1丁目5-8",
+        "1-5-8 Kabukicho, Shinjuku-ku, Tokyo",
+        "1-5-9 Kabukicho, Shinjuku-ku, Tokyo",
+    ),
+    (
+        "123 Rizal Street, Barangay San Isidro, Makati City",
+        "123 Rizal St., Brgy. San Isidro, Makati",
+        "125 Rizal St., Brgy. San Isidro, Makati",
+    ),
+    (
+        "45 Sukhumvit Soi 11, Khlong Toei, Bangkok",
+        "45 Sukhumvit Soi 11 Khlong Toei Bangkok",
+        "47 Sukhumvit Soi 11, Khlong Toei, Bangkok",
+    ),
     ("東京都台東区上野2丁目7-10", "2-7-10 Ueno, Taito-ku, Tokyo", "2-7-11 Ueno, Taito-ku, Tokyo"),
-    ("12 Nguyen Hue, District 1, Ho Chi Minh City", "12 Nguyễn Huệ, Quận 1, Hồ Chí Minh", "21 Nguyen Hue, District 1, Ho Chi Minh City"),
-    ("愛知県名古屋市中区栄4丁目2-1", "4-2-1 Sakae, Naka-ku, Nagoya", "4-2-2 Sakae, Naka-ku, Nagoya"),
+    (
+        "12 Nguyen Hue, District 1, Ho Chi Minh City",
+        "12 Nguyễn Huệ, Quận 1, Hồ Chí Minh",
+        "21 Nguyen Hue, District 1, Ho Chi Minh City",
+    ),
+    (
+        "愛知県名古屋市中区栄4丁目2-1",
+        "4-2-1 Sakae, Naka-ku, Nagoya",
+        "4-2-2 Sakae, Naka-ku, Nagoya",
+    ),
 ]
 
 
 def address_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     groups = []
     for number, (recorded, same, other) in enumerate(ADDRESSES, start=1):
-        entity = {"entity_type": "address", "id": f"AD-{number:03d}", "address": recorded,
-                  "source": "police", "recorded_at": RECORDED}
+        entity = {
+            "entity_type": "address",
+            "id": f"AD-{number:03d}",
+            "address": recorded,
+            "source": "police",
+            "recorded_at": RECORDED,
+        }
         pairs = [
-            _pair("address", "address", "script", same, entity, True, "address_alone",
-                  "same address in another script or abbreviation (recorded alone)"),
-            _pair("address", "address", "script", other, entity, False, "other_house_number",
-                  "another house number: another building"),
+            _pair(
+                "address",
+                "address",
+                "script",
+                same,
+                entity,
+                True,
+                "address_alone",
+                "same address in another script or abbreviation (recorded alone)",
+            ),
+            _pair(
+                "address",
+                "address",
+                "script",
+                other,
+                entity,
+                False,
+                "other_house_number",
+                "another house number: another building",
+            ),
         ]
         groups.append((f"addr:{recorded}", pairs))
     return groups
 
 
 # ---------------------------------------------------------------------------------- helpers
-def _person(entity_id: str, names: list[str], *, dob: str | None = None,
-            nationality: str | None = None) -> dict[str, Any]:
-    entity: dict[str, Any] = {"entity_type": "person", "id": entity_id, "names": names,
-                              "role": "broker", "source": "police", "recorded_at": RECORDED}
+def _person(
+    entity_id: str, names: list[str], *, dob: str | None = None, nationality: str | None = None
+) -> dict[str, Any]:
+    entity: dict[str, Any] = {
+        "entity_type": "person",
+        "id": entity_id,
+        "names": names,
+        "role": "broker",
+        "source": "police",
+        "recorded_at": RECORDED,
+    }
     if dob:
         entity["date_of_birth"] = dob
     if nationality:
@@ -908,19 +1451,41 @@ def _person(entity_id: str, names: list[str], *, dob: str | None = None,
 
 
 def _organisation(entity_id: str, names: list[str], country: str | None = None) -> dict[str, Any]:
-    entity: dict[str, Any] = {"entity_type": "organisation", "id": entity_id, "names": names,
-                              "source": "police", "recorded_at": RECORDED}
+    entity: dict[str, Any] = {
+        "entity_type": "organisation",
+        "id": entity_id,
+        "names": names,
+        "source": "police",
+        "recorded_at": RECORDED,
+    }
     if country:
         entity["country"] = country
     return entity
 
 
-def _pair(kind: str, language: str, system: str, query: str, entity: dict[str, Any],
-          label: bool, category: str, reason: str, *, dob: str | None = None,
-          default_region: str | None = None) -> dict[str, Any]:
-    pair: dict[str, Any] = {"kind": kind, "language": language, "system": system,
-                            "category": category, "reason": reason, "query": query,
-                            "entity": entity, "label": label}
+def _pair(
+    kind: str,
+    language: str,
+    system: str,
+    query: str,
+    entity: dict[str, Any],
+    label: bool,
+    category: str,
+    reason: str,
+    *,
+    dob: str | None = None,
+    default_region: str | None = None,
+) -> dict[str, Any]:
+    pair: dict[str, Any] = {
+        "kind": kind,
+        "language": language,
+        "system": system,
+        "category": category,
+        "reason": reason,
+        "query": query,
+        "entity": entity,
+        "label": label,
+    }
     if dob:
         pair["dob"] = dob
     if default_region:
@@ -930,9 +1495,18 @@ def _pair(kind: str, language: str, system: str, query: str, entity: dict[str, A
 
 def all_groups() -> list[tuple[str, list[dict[str, Any]]]]:
     return [
-        *japanese_groups(), *katakana_groups(), *thai_groups(), *chinese_groups(),
-        *korean_groups(), *vietnamese_groups(), *filipino_groups(), *russian_groups(),
-        *burmese_groups(), *organisation_groups(), *phone_groups(), *address_groups(),
+        *japanese_groups(),
+        *katakana_groups(),
+        *thai_groups(),
+        *chinese_groups(),
+        *korean_groups(),
+        *vietnamese_groups(),
+        *filipino_groups(),
+        *russian_groups(),
+        *burmese_groups(),
+        *organisation_groups(),
+        *phone_groups(),
+        *address_groups(),
     ]
 
 
@@ -956,7 +1530,10 @@ def split() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def _write(path: Path, pairs: list[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as out:
         for pair in pairs:
-            ordered = {"pair_id": pair["pair_id"], **{k: v for k, v in pair.items() if k != "pair_id"}}
+            ordered = {
+                "pair_id": pair["pair_id"],
+                **{k: v for k, v in pair.items() if k != "pair_id"},
+            }
             out.write(json.dumps(ordered, ensure_ascii=False) + "\n")
 
 

@@ -7,7 +7,7 @@ from conftest import person
 
 from mizugiwa.features.matching import WatchlistIndex
 from mizugiwa.features.matching.compare import token_similarity
-from mizugiwa.features.matching.tokens import make_token, phonetic_key, variant_key
+from mizugiwa.features.normalise.tokens import make_token, phonetic_key, variant_key
 
 BROKERS = [
     person("B-SATO-D", "SATO DAISUKE", "佐藤大輔", date_of_birth="1985-08-16"),

@@ -1,17 +1,18 @@
-"""Lookup keys: the same person, phone, address or document gives the same key."""
+"""Lookup keys: the same person, phone, address or document gives the same key, and the
+loader, the snapshot, the indicators and the matcher share one normaliser per kind."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from mizugiwa.features.tipdb.normalise import (
+from mizugiwa.features.normalise import (
     address_key,
     document_key,
     e164,
     phone_key,
-    script_of,
     sponsor_key,
     sponsor_keys,
+    writing_system,
 )
 
 
@@ -26,8 +27,17 @@ def test_sponsor_key_ignores_order_case_and_accents() -> None:
 
 def test_sponsor_keys_one_per_spelling() -> None:
     keys = sponsor_keys(["TANAKA ICHIRO", "Ichiro Tanaka", "田中一郎"], "1958-07-30")
-    assert len(keys) == 2
-    assert keys[0] == "ichiro tanaka|1958-07-30"
+    # Han-only text is read as Chinese and as Japanese, by the matcher's own romanisation.
+    assert keys == [
+        "ichiro tanaka|1958-07-30",
+        "tian zhongyilang|1958-07-30",
+        "ichirou tanaka|1958-07-30",
+    ]
+
+
+def test_kana_is_read_as_japanese_not_letter_by_letter() -> None:
+    # The exact keys read kana with the matcher's romanisation (pykakasi), not anyascii.
+    assert sponsor_key("たなか いちろう", None) == "ichirou tanaka|"
 
 
 def test_phone_key_is_e164_when_parseable() -> None:
@@ -38,16 +48,16 @@ def test_phone_key_is_e164_when_parseable() -> None:
 
 
 def test_address_and_document_keys() -> None:
-    assert address_key("3-1-2 Roppongi, Minato-ku, Tokyo") == "3 1 2 roppongi minato ku tokyo"
+    assert address_key("3-1-2 Roppongi, Minato-ku, Tokyo") == "3-1-2 minato ropongi tokyo"
     assert address_key("３－１－２　ROPPONGI MINATO-KU TOKYO") == address_key(
         "3-1-2 Roppongi, Minato-ku, Tokyo"
     )
     assert document_key("b 765-4321<", "tha") == "B7654321|THA"
 
 
-def test_script_of_names() -> None:
-    assert script_of("SATO KENICHI") == "latin"
-    assert script_of("佐藤健一") == "han"
-    assert script_of("スナック ミモザ") == "kana"
-    assert script_of("株式会社さくら人材") == "japanese"
-    assert script_of("김민준") == "hangul"
+def test_writing_system_of_names() -> None:
+    assert writing_system("SATO KENICHI") == "latin"
+    assert writing_system("佐藤健一") == "han"
+    assert writing_system("スナック ミモザ") == "kana"
+    assert writing_system("株式会社さくら人材") == "japanese"
+    assert writing_system("김민준") == "hangul"

@@ -38,6 +38,45 @@ _CHINESE_COMPOUND_FAMILY = frozenset(
 _KOREAN_COMPOUND_FAMILY = frozenset(["남궁", "제갈", "선우", "황보", "독고", "사공"])
 
 
+_SCRIPT_PREFIXES = (
+    ("LATIN", "latin"),
+    ("CJK", "han"),
+    ("HIRAGANA", "kana"),
+    ("KATAKANA", "kana"),
+    ("HANGUL", "hangul"),
+    ("CYRILLIC", "cyrillic"),
+    ("THAI", "thai"),
+    ("ARABIC", "arabic"),
+    ("DEVANAGARI", "devanagari"),
+    ("KHMER", "khmer"),
+    ("MYANMAR", "myanmar"),
+    ("LAO", "lao"),
+    ("BENGALI", "bengali"),
+)
+
+
+def writing_system(name: str) -> str:
+    """The writing system a name is recorded in, as the database stores it: ``latin``,
+    ``han``, ``japanese`` (kanji with kana), ``kana``, ``hangul``, ``cyrillic``, ``thai``...
+    ``mixed`` or ``other``. (:func:`script_of` says how a text is romanised instead.)"""
+    scripts: set[str] = set()
+    for char in name:
+        if not char.isalpha():
+            continue
+        char_name = unicodedata.name(char, "")
+        scripts.add(
+            next(
+                (script for prefix, script in _SCRIPT_PREFIXES if char_name.startswith(prefix)),
+                "other",
+            )
+        )
+    if not scripts:
+        return "other"
+    if scripts == {"han", "kana"}:
+        return "japanese"
+    return scripts.pop() if len(scripts) == 1 else "mixed"
+
+
 def script_of(text: str) -> str:
     """The script that decides how ``text`` is romanised (``latin`` when plain ASCII)."""
     if text.isascii():
