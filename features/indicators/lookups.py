@@ -172,6 +172,34 @@ def contact_links(
     return batch.memo(("links", kind, role, id(ctx)), compute)
 
 
+def recorded_alone(batch: Any, ctx: Any, kind: str, keys: np.ndarray, role: str) -> Column:
+    """1 where the phone or address ``keys`` is on record, as of each date, without a link to
+    anyone: the trafficking database holds it in its own right (an advert's number, a
+    hotline), so meeting it is what the record is for."""
+
+    def compute() -> Column:
+        has = present(keys)
+        hit = np.zeros(len(keys), dtype=bool)
+        if has.any():
+            lookup = (
+                ctx.snapshot.phones_linked if kind == "phone" else ctx.snapshot.addresses_linked
+            )
+            hit[has] = lookup(keys[has].tolist(), days_of(batch)[has], "recorded_alone")
+        contacts = derived(ctx.snapshot).contacts
+        details: Details = {
+            int(i): {
+                role: {
+                    "linked_to": ["recorded_alone"],
+                    "records": contacts.get((kind, keys[i]), []),
+                }
+            }
+            for i in np.flatnonzero(hit)
+        }
+        return Column(hit.astype(np.float64), details)
+
+    return batch.memo(("alone", kind, role, id(ctx)), compute)
+
+
 def protected_links(batch: Any, ctx: Any, kind: str, keys: np.ndarray) -> np.ndarray:
     """Where a phone or address is linked, as of each date, to a known victim."""
     has = present(keys)

@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 from mizugiwa.features.normalise import address_key, document_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
 
-LinkTarget = Literal["suspect", "raided_organisation", "protected"]
+LinkTarget = Literal["suspect", "raided_organisation", "protected", "recorded_alone"]
 DateLike = date | str | np.datetime64
 DatesLike = DateLike | Sequence[DateLike] | np.ndarray
 
@@ -294,11 +294,15 @@ class Snapshot:
             ("phone", lambda line: phone_key(line["number"], line.get("country"))),
             ("address", lambda line: address_key(line["address"])),
         ):
-            for target in ("suspect", "raided_organisation", "protected"):
+            for target in ("suspect", "raided_organisation", "protected", "recorded_alone"):
                 links[(kind, target)] = _Intervals()
             for line in by_type.get(kind, []):
                 key = key_of(line)
                 start, end = _span(line)
+                if not line.get("linked_to"):
+                    # On the watchlist in its own right (a number from an advert, a hotline):
+                    # recording it is the reason to look.
+                    links[(kind, "recorded_alone")].add(key, start, end)
                 for ref in line.get("linked_to", []):
                     self._add_link(
                         links, kind, key, (start, end), ref, persons, organisations, raid_spans
@@ -382,7 +386,8 @@ class Snapshot:
     def phone_linked(self, key: str, as_of: DateLike, target: LinkTarget = "suspect") -> bool:
         """Whether the phone ``key`` (``phone_key``) is linked, on ``as_of``, to a suspect
         (broker, trafficker, recruiter, facilitator), to an organisation with a visible raid or
-        labour finding, or to a protected person (``target``), every record involved visible."""
+        labour finding, or to a protected person (``target``), every record involved visible;
+        ``recorded_alone``: the phone is on record with no link at all."""
         return self._links[("phone", target)].count(key, to_day(as_of)) > 0
 
     def phones_linked(
