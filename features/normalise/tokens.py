@@ -94,15 +94,37 @@ _KNOWN_VARIANTS: dict[str, str] = {
 _VARIANT_FOLDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
+        # Cyrillic transliterations (ICAO Doc 9303 and older habits): кс as x or ks, щ as
+        # shch / sch / sh, ж as zh or j, a first е as ye or e (Yevgeniy / Evgenii).
+        (r"x", "ks"),
+        (r"shch|sch", "sh"),
+        (r"zh", "j"),
+        (r"^ye(?=[^aeiou])", "e"),
+        # Burmese ထ written Ht or T; Thai ศรี written Sri or (RTGS) Si.
+        (r"^ht", "t"),
+        (r"^sr", "s"),
+        # Thai everyday spellings against RTGS: oo and u (Boon / Bun), uea and ua (Rueang /
+        # Ruang), er and oe (Lert / Loet, Charern / Charoen), a closing r after a (Paisarn /
+        # Phaisan, Apichart / Aphichat), final d and l as t and n (Boonlerd, Kamol / Kamon).
+        # A first oo stays a Japanese long o (Oono / Ono, never Uno).
+        (r"(?<=[^aeiou])oo", "u"),
+        (r"uea", "ua"),
+        (r"ue(?=ng)", "ua"),
+        (r"er(?=[^aeiouy]|$)", "oe"),
+        (r"(?<=a)r(?=[^aeiouy])", ""),
         (r"tch|ch|j", "C"),
         (r"shi", "si"),
         (r"sh(?=[aou])", "sy"),
         (r"ts(?=u)", "t"),
         (r"([tpkbdg])h", r"\1"),
+        (r"d$", "t"),
+        (r"l$", "n"),
         (r"ou|oo", "o"),
         (r"uu", "u"),
         (r"([aeiou])h(?=[^aeiou]|$)", r"\1"),
         (r"(?<=[aeiou])w(?=[^aeiou]|$)", "o"),
+        # Korean 우 is u in the Revised Romanization, woo in passports (Hyunwoo / Hyeonu).
+        (r"(?<=[^aeiouw])wu", "u"),
         (r"eo", "u"),
         (r"eu", "u"),
         (r"ee|ii", "i"),
