@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from mizugiwa.features.normalise.loanwords import loanword_reading
 from mizugiwa.features.normalise.scripts import romanisations, script_of
 from mizugiwa.features.normalise.systems import system_readings
 from mizugiwa.features.normalise.tokens import Token, make_token, variant_key
@@ -247,7 +248,8 @@ def organisation_forms(name: str) -> tuple[NameForm, ...]:
         core = core[: native_branch.start()].strip()
     script = script_of(name)
     forms = []
-    for latin in romanisations(core):
+    english = loanword_reading(core)
+    for latin in dict.fromkeys([*romanisations(core), *([english] if english else [])]):
         words = [word.rstrip(".") for word in _words(latin)]
         words = [word for word in words if word]
         branch = None
