@@ -48,7 +48,7 @@ def test_phone_key_is_e164_when_parseable() -> None:
 
 
 def test_address_and_document_keys() -> None:
-    assert address_key("3-1-2 Roppongi, Minato-ku, Tokyo") == "3-1-2 minato ropongi tokyo"
+    assert address_key("3-1-2 Roppongi, Minato-ku, Tokyo") == "3-1-2 minato ropongi tokio"
     assert address_key("３－１－２　ROPPONGI MINATO-KU TOKYO") == address_key(
         "3-1-2 Roppongi, Minato-ku, Tokyo"
     )
