@@ -7,8 +7,8 @@ Every comparison happens on Latin text, so each script is first read aloud in La
   Japanese (pykakasi), because the same characters name people of both countries;
 - Korean Hangul through anyascii's Revised Romanisation, syllables of a given name joined
   as passports write them (``김민준`` → ``gim minjun``);
-- Thai through PyThaiNLP's Royal Institute romanisation when it is installed (anyascii's
-  letter-by-letter reading drops the implicit vowels), otherwise anyascii;
+- Thai through PyThaiNLP's thai2rom model in RTGS (its rule-based Royal Institute engine when
+  onnxruntime is missing; anyascii's letter-by-letter reading drops the implicit vowels);
 - everything else (Latin with diacritics, Vietnamese, Cyrillic...) through anyascii.
 
 pykakasi and PyThaiNLP are slow to load and to run, so they are loaded on first use, only for
@@ -140,15 +140,26 @@ def _japanese(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _thai_romaniser() -> Any:
+    """PyThaiNLP's bundled thai2rom model (run by onnxruntime): RTGS as passports' Thai names
+    are read (ธนกร → thanakon, อรุณ → arun), where the rule-based Royal Institute engine drops
+    or garbles syllables (อรุณ → run). Falls back to that engine, then to anyascii."""
     try:
         from pythainlp.transliterate import romanize
     except ImportError:  # optional: anyascii still gives a consonant-faithful reading
         return None
-    return romanize
+    try:
+        import onnxruntime  # noqa: F401  (the model's runtime)
+    except ImportError:
+        return lambda part: romanize(part, engine="royin")
+    return lambda part: romanize(part, engine="thai2rom_onnx")
+
+
+@lru_cache(maxsize=50_000)
+def _thai_word(part: str) -> str:
+    return str(_thai_romaniser()(part))
 
 
 def _thai(text: str) -> str:
-    romanize = _thai_romaniser()
-    if romanize is None:
+    if _thai_romaniser() is None:
         return anyascii(text)
-    return " ".join(str(romanize(part, engine="royin")) for part in text.split())
+    return " ".join(_thai_word(part) for part in text.split())
