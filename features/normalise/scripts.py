@@ -7,8 +7,8 @@ Every comparison happens on Latin text, so each script is first read aloud in La
   Japanese (pykakasi), because the same characters name people of both countries;
 - Korean Hangul through anyascii's Revised Romanisation, syllables of a given name joined
   as passports write them (``김민준`` → ``gim minjun``);
-- Thai through PyThaiNLP's thai2rom model in RTGS (its rule-based Royal Institute engine when
-  onnxruntime is missing; anyascii's letter-by-letter reading drops the implicit vowels);
+- Thai through PyThaiNLP in RTGS: its thai2rom model, its rule-based Royal Institute engine
+  where the model stops early (anyascii's letter-by-letter reading drops implicit vowels);
 - everything else (Latin with diacritics, Vietnamese, Cyrillic...) through anyascii.
 
 pykakasi and PyThaiNLP are slow to load and to run, so they are loaded on first use, only for
@@ -139,27 +139,39 @@ def _japanese(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _thai_romaniser() -> Any:
-    """PyThaiNLP's bundled thai2rom model (run by onnxruntime): RTGS as passports' Thai names
-    are read (ธนกร → thanakon, อรุณ → arun), where the rule-based Royal Institute engine drops
-    or garbles syllables (อรุณ → run). Falls back to that engine, then to anyascii."""
+def _thai_romanisers() -> tuple[Any, ...]:
+    """PyThaiNLP's bundled thai2rom model (run by onnxruntime), then its rule-based Royal
+    Institute engine, both writing RTGS. The model reads most names right (ธนกร → thanakon,
+    อรุณ → arun, where the rules give ``run``) but now and then stops early (บุญเรือง →
+    ``bunr``, where the rules give ``bunrueang``)."""
     try:
         from pythainlp.transliterate import romanize
     except ImportError:  # optional: anyascii still gives a consonant-faithful reading
-        return None
+        return ()
+    engines: list[Any] = []
     try:
         import onnxruntime  # noqa: F401  (the model's runtime)
+
+        engines.append(lambda part: romanize(part, engine="thai2rom_onnx"))
     except ImportError:
-        return lambda part: romanize(part, engine="royin")
-    return lambda part: romanize(part, engine="thai2rom_onnx")
+        pass
+    engines.append(lambda part: romanize(part, engine="royin"))
+    return tuple(engines)
 
 
 @lru_cache(maxsize=50_000)
 def _thai_word(part: str) -> str:
-    return str(_thai_romaniser()(part))
+    """One Thai word in RTGS: the model's reading, or the rules' when the model's is only
+    the beginning of it (stopped early)."""
+    readings = [str(engine(part)) for engine in _thai_romanisers()]
+    first = readings[0]
+    for other in readings[1:]:
+        if other.isascii() and len(other) > len(first) and other.startswith(first):
+            return other
+    return first
 
 
 def _thai(text: str) -> str:
-    if _thai_romaniser() is None:
+    if not _thai_romanisers():
         return anyascii(text)
     return " ".join(_thai_word(part) for part in text.split())
