@@ -139,6 +139,8 @@ def _wade_giles_syllable(syllable: str) -> str:
 
 def wade_giles_reading(text: str) -> str | None:
     """The Pinyin reading of a Chinese name written in Wade-Giles, else None."""
+    if "v" in text.lower():  # Wade-Giles has no v (Vietnamese Van, Slavic names)
+        return None
     # ü decides the initial (chü is ju, chu is zhu): kept as v until the syllable is read.
     lowered = re.sub(_APOSTROPHE, "'", text.lower()).replace("ü", "v")
     plain = "".join(
