@@ -118,7 +118,10 @@ _LEGAL_FORMS: list[tuple[str, ...]] = sorted(
 )
 _LEGAL_FORM_SET = frozenset(_LEGAL_FORMS)
 _LEGAL_WORDS = frozenset(word for form in _LEGAL_FORMS for word in form)
-_LONG_LEGAL_WORDS = sorted(word for word in _LEGAL_WORDS if len(word) >= 4)
+_LONG_LEGAL_WORDS: dict[str, list[str]] = {}
+for _word in sorted(_LEGAL_WORDS):
+    if len(_word) >= 4:
+        _LONG_LEGAL_WORDS.setdefault(_word[0], []).append(_word)
 _LEGAL_FORM_LENGTHS = sorted({len(form) for form in _LEGAL_FORMS}, reverse=True)
 _NATIVE_LEGAL_FORMS = re.compile(
     r"株式会社|\(株\)|有限会社|\(有\)|合同会社|\(同\)|合資会社|合名会社|一般社団法人|"
@@ -280,8 +283,8 @@ def legal_form_word(word: str) -> str | None:
         return next((w for w in swapped if w in _LEGAL_WORDS and len(w) == 3), None)
     if len(word) < 4:
         return None
-    for legal in _LONG_LEGAL_WORDS:
-        close = legal[0] == word[0] and abs(len(legal) - len(word)) <= 1
+    for legal in _LONG_LEGAL_WORDS.get(word[0], ()):
+        close = abs(len(legal) - len(word)) <= 1
         if close and OSA.distance(word, legal, score_cutoff=1) <= 1:
             return legal
     return None

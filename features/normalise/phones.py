@@ -38,6 +38,7 @@ def region(country: str | None) -> str | None:
     return record.alpha_2 if record is not None else None
 
 
+@lru_cache(maxsize=200_000)
 def _parse(raw: str, country: str | None) -> phonenumbers.PhoneNumber | None:
     cleaned = raw.strip()
     if cleaned.startswith("00"):

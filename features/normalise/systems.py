@@ -85,6 +85,11 @@ _WG_FINAL = (
 )
 _WG_SYLLABLE = re.compile(_WG_INITIAL + _WG_FINAL)
 _WG_NOT_SYLLABLE = re.compile(r"wi|yi$|wv")
+# The whole name as Wade-Giles syllables, checked in one pass before any reading is made.
+_WG_NAME = re.compile(
+    rf"(?:{_WG_INITIAL}{_WG_FINAL})(?:-(?:{_WG_INITIAL}{_WG_FINAL}))*"
+    rf"(?:[ ,]+(?:{_WG_INITIAL}{_WG_FINAL})(?:-(?:{_WG_INITIAL}{_WG_FINAL}))*)*"
+)
 _WG_INITIALS = [
     (re.compile(p), r)
     for p, r in [
@@ -143,6 +148,8 @@ def wade_giles_reading(text: str) -> str | None:
         return None
     # ü decides the initial (chü is ju, chu is zhu): kept as v until the syllable is read.
     lowered = re.sub(_APOSTROPHE, "'", text.lower()).replace("ü", "v")
+    if not lowered.isascii() or _WG_NAME.fullmatch(lowered.strip()) is None:
+        return None
     plain = "".join(
         ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch)
     )
