@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.indicators.registry import Column, Details
-from mizugiwa.features.normalise import address_key, phone_key, sponsor_keys
+from mizugiwa.features.normalise import address_key, organisation_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES
 from mizugiwa.features.tipdb.snapshot import IntervalIndex, Snapshot, to_day
 
@@ -44,10 +44,6 @@ def merge(*parts: Details) -> Details:
 def _span(record: Mapping[str, Any]) -> tuple[int, int]:
     end = record.get("valid_until")
     return to_day(record["recorded_at"]), (to_day(end) if end else _NO_END)
-
-
-def _org_name_key(name: str) -> str:
-    return address_key(name)
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ def derived(snapshot: Snapshot) -> _Derived:
     organisations: dict[str, list[str]] = {}
     for org in snapshot.entities("organisation"):
         for name in org["names"]:
-            organisations.setdefault(_org_name_key(name), []).append(str(org["id"]))
+            organisations.setdefault(organisation_key(name), []).append(str(org["id"]))
     contacts: dict[tuple[str, str], list[str]] = {}
     for phone in snapshot.entities("phone"):
         key = phone_key(phone["number"], phone.get("country"))
@@ -246,7 +242,7 @@ def resolve_organisations(batch: Any, ctx: Any, names: np.ndarray) -> np.ndarray
     for name in set(listed):
         if not name:
             continue
-        ids = by_name.get(_org_name_key(name))
+        ids = by_name.get(organisation_key(name))
         if ids is None and ctx.index is not None:
             ids = [c.id for c in _fuzzy(ctx, "organisation", name, None)]
         table[name] = tuple(ids or ())

@@ -4,7 +4,7 @@ trafficking database and the same value in an application meet however either wa
 
 - :mod:`.scripts`: Latin readings of names in any script (``romanisations``);
 - :mod:`.tokens`: romanisation-variant and phonetic keys of name tokens;
-- :mod:`.persons`: exact keys of a person's name and birth date (``sponsor_key``);
+- :mod:`.persons`: exact keys of names (``sponsor_key``, ``organisation_key``);
 - :mod:`.phones`: E.164 and national keys of phone numbers (``e164``, ``phone_key``);
 - :mod:`.addresses`: sorted-token keys of addresses (``address_key``);
 - :mod:`.documents`: travel-document numbers and keys (``document_key``).
@@ -12,7 +12,7 @@ trafficking database and the same value in an application meet however either wa
 
 from mizugiwa.features.normalise.addresses import address_key, address_tokens
 from mizugiwa.features.normalise.documents import document_key, document_number
-from mizugiwa.features.normalise.persons import sponsor_key, sponsor_keys
+from mizugiwa.features.normalise.persons import organisation_key, sponsor_key, sponsor_keys
 from mizugiwa.features.normalise.phones import e164, national_key, phone_key, region
 from mizugiwa.features.normalise.scripts import romanisations, script_of, writing_system
 
@@ -23,6 +23,7 @@ __all__ = [
     "document_number",
     "e164",
     "national_key",
+    "organisation_key",
     "phone_key",
     "region",
     "romanisations",

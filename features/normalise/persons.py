@@ -1,4 +1,5 @@
-"""Exact keys of a person's name and birth date, read like the matcher reads names.
+"""Exact keys of names (a person's with the birth date, an organisation's), read like the
+matcher reads names.
 
 Every name is first read in Latin by :func:`~.scripts.romanisations` (pykakasi for Japanese,
 Pinyin and Japanese for Han-only text, Hangul and Thai by their own systems, anyascii for the
@@ -51,3 +52,10 @@ def sponsor_keys(alternative_names: Iterable[str], dob: date | str | None) -> li
     read as Chinese and as Japanese), without duplicates, in order."""
     keys = [_key(tokens, dob) for name in alternative_names for tokens in _readings(name)]
     return list(dict.fromkeys(key for key in keys if not key.startswith("|")))
+
+
+def organisation_key(name: str) -> str:
+    """Exact key of an organisation's name: its tokens in their most likely Latin reading,
+    case-folded and sorted (``"Club Paradise, Roppongi"`` → ``"club paradise roppongi"``).
+    Legal forms and branches are the fuzzy matcher's business, not this key's."""
+    return " ".join(sorted(_readings(name)[0]))

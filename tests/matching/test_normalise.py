@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from mizugiwa.features.normalise import (
     address_key,
     document_key,
     e164,
+    national_key,
+    organisation_key,
     phone_key,
     sponsor_key,
     sponsor_keys,
@@ -61,3 +65,28 @@ def test_writing_system_of_names() -> None:
     assert writing_system("スナック ミモザ") == "kana"
     assert writing_system("株式会社さくら人材") == "japanese"
     assert writing_system("김민준") == "hangul"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+63 917 123 4567",
+        "+81-3-5555-1234",
+        "+1 202 555 0100",
+        "+44 20 7946 0958",
+        "+66.81.234.5678",
+    ],
+)
+def test_the_fast_phone_key_is_the_parsed_one(number: str) -> None:
+    assert phone_key(number) == e164(number)
+
+
+def test_a_national_number_is_read_with_the_record_country() -> None:
+    assert phone_key("09171234567", "PHL") == phone_key("+63 917 123 4567") == "+639171234567"
+    assert phone_key("03-5555-1234", "JP") == phone_key("+81-3-5555-1234") == "+81355551234"
+    assert national_key("0917 123 4567") == national_key("+63 917 123 4567") == "nsn:9171234567"
+
+
+def test_organisation_names_have_their_own_key_not_the_address_one() -> None:
+    assert organisation_key("Club Paradise, Roppongi") == "club paradise roppongi"
+    assert organisation_key("ROPPONGI CLUB PARADISE") == organisation_key("Club Paradise Roppongi")
