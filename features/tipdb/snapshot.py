@@ -9,7 +9,7 @@ Semantics, shared with :mod:`features.tipdb.repository`: a record is *visible on
 several records (a phone linked to a broker; a phone linked to an organisation that was raided)
 holds on D when every record it joins is visible on D.
 
-Every lookup takes an already normalised key, built with :mod:`features.tipdb.normalise`
+Every lookup takes an already normalised key, built with :mod:`features.normalise`
 (``sponsor_key``, ``phone_key``, ``address_key``, ``document_key``) or an entity id, and dates
 as ``datetime.date``, ISO text or ``numpy.datetime64``; vectorised variants take a sequence of
 keys and an array of ``datetime64[D]`` (or one date for all).
