@@ -19,8 +19,8 @@ import numpy as np
 
 from mizugiwa.db.engine import make_engine
 from mizugiwa.db.migrate import upgrade
+from mizugiwa.features.normalise import sponsor_key
 from mizugiwa.features.tipdb.loader import load_file
-from mizugiwa.features.tipdb.normalise import sponsor_key
 from mizugiwa.features.tipdb.snapshot import Snapshot
 
 LOAD_TARGET_S = 30.0

@@ -24,7 +24,7 @@ from typing import Any
 FINGERPRINTED: tuple[str, ...] = (
     "indicators",
     "matching",
-    "tipdb/normalise.py",
+    "normalise",
     "tipdb/entities.py",
     "tipdb/snapshot.py",
     "context_factory.py",

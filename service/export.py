@@ -37,8 +37,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from mizugiwa.db.engine import session_scope
+from mizugiwa.features.normalise import address_key, document_number, phone_key
 from mizugiwa.features.tipdb import tables as tipdb
-from mizugiwa.features.tipdb.normalise import address_key, document_number, phone_key
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
 APPLICATIONS = "applications.jsonl"

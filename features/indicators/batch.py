@@ -24,8 +24,6 @@ from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import orjson
-import phonenumbers
-from phonenumbers.phonemetadata import PhoneMetadata
 from pydantic import ValidationError
 
 from mizugiwa.features.indicators.reading import (
@@ -39,8 +37,14 @@ from mizugiwa.features.indicators.reading import mrz_text as _mrz
 from mizugiwa.features.indicators.reading import seconds as _seconds
 from mizugiwa.features.jsonl import field_error, iter_objects, read_fast
 from mizugiwa.features.network import SECONDS_PER_DAY
+from mizugiwa.features.normalise import (
+    address_key,
+    document_key,
+    organisation_key,
+    phone_key,
+    sponsor_key,
+)
 from mizugiwa.features.records import BorderEntry, VisaApplication
-from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _T = TypeVar("_T")
@@ -49,48 +53,6 @@ _T = TypeVar("_T")
 def _iso(day: float) -> str | None:
     """Days since 1970 back to ISO date text (None for NaN)."""
     return None if np.isnan(day) else date.fromordinal(int(day) + _EPOCH_ORDINAL).isoformat()
-
-
-def _possible_lengths(country_code: int) -> frozenset[int] | None:
-    """National number lengths ``phonenumbers`` accepts as possible for a calling code."""
-    region = phonenumbers.region_code_for_country_code(country_code)
-    meta = (
-        None
-        if region == "ZZ"
-        else PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-    )
-    if meta is None or meta.general_desc is None:
-        return None
-    desc = meta.general_desc
-    return frozenset((*desc.possible_length, *(desc.possible_length_local_only or ())))
-
-
-_LENGTHS_BY_CODE: dict[str, frozenset[int]] = {
-    str(code): lengths
-    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
-    if (lengths := _possible_lengths(code)) is not None
-}
-
-
-def fast_phone_key(raw: str | None) -> str | None:
-    """:func:`phone_key` without a country hint, with a fast path for ``+<digits>`` numbers.
-
-    Parsing with ``phonenumbers`` costs ~17 us; a number in international form with only
-    spaces, dashes or dots between digits has its E.164 form by dropping the separators, when
-    its national part has a length ``phonenumbers`` holds possible (else its key is
-    ``raw:<digits>``, as ``phone_key`` would give). Anything else goes to ``phone_key``.
-    """
-    if not raw:
-        return None
-    if raw[0] == "+" and "(" not in raw:
-        digits = raw[1:].replace(" ", "").replace("-", "").replace(".", "")
-        if digits.isdigit() and digits[0] != "0":
-            for size in (1, 2, 3):
-                lengths = _LENGTHS_BY_CODE.get(digits[:size])
-                if lengths is not None:
-                    national = len(digits) - size
-                    return "+" + digits if national in lengths else "raw:" + digits
-    return phone_key(raw)
 
 
 def read_application_lines(path: str | Path) -> list[list[Any]]:
@@ -135,7 +97,7 @@ def _document_keys(numbers: np.ndarray, states: np.ndarray) -> list[str | None]:
     """:func:`document_key` of each (number, issuing state).
 
     A batch's numbers are already upper-case without blanks, so an ASCII alphanumeric number
-    is its own :func:`~features.tipdb.normalise.document_number` (NFKC and dropping separators
+    is its own :func:`~features.normalise.document_number` (NFKC and dropping separators
     change nothing) and only the state is normalised, once per distinct state.
     """
     listed = states.tolist()
@@ -314,8 +276,8 @@ class ApplicationBatch:
         return self.memo(
             "phone_keys",
             lambda: (
-                _cached(fast_phone_key, self.applicant_phone),
-                _cached(fast_phone_key, self.sponsor_phone),
+                _cached(phone_key, self.applicant_phone),
+                _cached(phone_key, self.sponsor_phone),
             ),
         )
 
@@ -333,7 +295,7 @@ class ApplicationBatch:
         """The employer's id where given, else its normalised name (``name:`` prefixed)."""
 
         def compute() -> np.ndarray:
-            names = _cached(lambda text: "name:" + address_key(text), self.employer_name)
+            names = _cached(lambda text: "name:" + organisation_key(text), self.employer_name)
             ids = self.employer_id
             return np.where(ids != None, ids, names)  # noqa: E711
 

@@ -11,8 +11,8 @@ from mizugiwa.features.indicators import lookups
 from mizugiwa.features.indicators.batch import EntryBatch
 from mizugiwa.features.indicators.registry import Column, Indicator, indicator
 from mizugiwa.features.mrz_check import MrzBatch, disagreements, parse_mrz, yymmdd_of_days
+from mizugiwa.features.normalise import document_key
 from mizugiwa.features.records import Concern, DeclaredPurpose, VisaCategory
-from mizugiwa.features.tipdb.normalise import document_key
 
 ENTRY_FEATURES: list[Indicator[Any]] = []
 

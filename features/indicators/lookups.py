@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.indicators.registry import Column, Details
+from mizugiwa.features.normalise import address_key, organisation_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES
-from mizugiwa.features.tipdb.normalise import address_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.snapshot import IntervalIndex, Snapshot, to_day
 
 _NO_END = np.iinfo(np.int64).max
@@ -44,10 +44,6 @@ def merge(*parts: Details) -> Details:
 def _span(record: Mapping[str, Any]) -> tuple[int, int]:
     end = record.get("valid_until")
     return to_day(record["recorded_at"]), (to_day(end) if end else _NO_END)
-
-
-def _org_name_key(name: str) -> str:
-    return address_key(name)
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ def derived(snapshot: Snapshot) -> _Derived:
     organisations: dict[str, list[str]] = {}
     for org in snapshot.entities("organisation"):
         for name in org["names"]:
-            organisations.setdefault(_org_name_key(name), []).append(str(org["id"]))
+            organisations.setdefault(organisation_key(name), []).append(str(org["id"]))
     contacts: dict[tuple[str, str], list[str]] = {}
     for phone in snapshot.entities("phone"):
         key = phone_key(phone["number"], phone.get("country"))
@@ -172,6 +168,34 @@ def contact_links(
     return batch.memo(("links", kind, role, id(ctx)), compute)
 
 
+def recorded_alone(batch: Any, ctx: Any, kind: str, keys: np.ndarray, role: str) -> Column:
+    """1 where the phone or address ``keys`` is on record, as of each date, without a link to
+    anyone: the trafficking database holds it in its own right (an advert's number, a
+    hotline), so meeting it is what the record is for."""
+
+    def compute() -> Column:
+        has = present(keys)
+        hit = np.zeros(len(keys), dtype=bool)
+        if has.any():
+            lookup = (
+                ctx.snapshot.phones_linked if kind == "phone" else ctx.snapshot.addresses_linked
+            )
+            hit[has] = lookup(keys[has].tolist(), days_of(batch)[has], "recorded_alone")
+        contacts = derived(ctx.snapshot).contacts
+        details: Details = {
+            int(i): {
+                role: {
+                    "linked_to": ["recorded_alone"],
+                    "records": contacts.get((kind, keys[i]), []),
+                }
+            }
+            for i in np.flatnonzero(hit)
+        }
+        return Column(hit.astype(np.float64), details)
+
+    return batch.memo(("alone", kind, role, id(ctx)), compute)
+
+
 def protected_links(batch: Any, ctx: Any, kind: str, keys: np.ndarray) -> np.ndarray:
     """Where a phone or address is linked, as of each date, to a known victim."""
     has = present(keys)
@@ -218,7 +242,7 @@ def resolve_organisations(batch: Any, ctx: Any, names: np.ndarray) -> np.ndarray
     for name in set(listed):
         if not name:
             continue
-        ids = by_name.get(_org_name_key(name))
+        ids = by_name.get(organisation_key(name))
         if ids is None and ctx.index is not None:
             ids = [c.id for c in _fuzzy(ctx, "organisation", name, None)]
         table[name] = tuple(ids or ())

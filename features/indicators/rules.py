@@ -48,28 +48,38 @@ def watchlist_person(batch: Any, ctx: Any) -> Column:
     return Column(confirmed.astype(np.float64), details)
 
 
+def _watchlisted(batch: Any, ctx: Any, kind: str, keys: Any, role: str) -> Column:
+    """Linked to a suspect person, or on record alone (watchlisted in its own right)."""
+    return _either(
+        _suspect_only(lookups.contact_links(batch, ctx, kind, keys, role)),
+        lookups.recorded_alone(batch, ctx, kind, keys, role),
+    )
+
+
 def watchlist_phone(batch: Any, ctx: Any) -> Column:
-    """The applicant's or the sponsor's phone is linked to a suspect person on the date."""
+    """The applicant's or the sponsor's phone is linked to a suspect person on the date, or
+    is recorded in the trafficking database on its own (not linked to anyone)."""
     applicant, sponsor = batch.phone_keys()
     return _either(
-        _suspect_only(lookups.contact_links(batch, ctx, "phone", applicant, "applicant_phone")),
-        _suspect_only(lookups.contact_links(batch, ctx, "phone", sponsor, "sponsor_phone")),
+        _watchlisted(batch, ctx, "phone", applicant, "applicant_phone"),
+        _watchlisted(batch, ctx, "phone", sponsor, "sponsor_phone"),
     )
 
 
 def watchlist_address(batch: Any, ctx: Any) -> Column:
-    """The applicant's or the sponsor's address is linked to a suspect person on the date."""
+    """The applicant's or the sponsor's address is linked to a suspect person on the date, or
+    is recorded in the trafficking database on its own."""
     applicant, sponsor = batch.address_keys()
     return _either(
-        _suspect_only(lookups.contact_links(batch, ctx, "address", applicant, "applicant_address")),
-        _suspect_only(lookups.contact_links(batch, ctx, "address", sponsor, "sponsor_address")),
+        _watchlisted(batch, ctx, "address", applicant, "applicant_address"),
+        _watchlisted(batch, ctx, "address", sponsor, "sponsor_address"),
     )
 
 
 def entry_watchlist_address(batch: Any, ctx: Any) -> Column:
     """The address declared at the border is linked to a suspect person on the arrival date."""
     keys = batch.declared_address_key()
-    return _suspect_only(lookups.contact_links(batch, ctx, "address", keys, "declared_address"))
+    return _watchlisted(batch, ctx, "address", keys, "declared_address")
 
 
 def _refused(column: Column) -> Column:
@@ -122,15 +132,27 @@ WATCHLIST_PERSON = Rule(
 WATCHLIST_PHONE = Rule(
     code="RULE-WATCHLIST-PHONE",
     concern=None,
-    text_en="A phone number given matches one linked to a known broker or trafficker.",
-    text_ja="申告された電話番号が、既知のブローカー・加害者に結び付く番号と一致する。",
+    text_en=(
+        "A phone number given matches one linked to a known broker or trafficker, or one "
+        "recorded on its own in the trafficking database."
+    ),
+    text_ja=(
+        "申告された電話番号が、既知のブローカー・加害者に結び付く番号、"
+        "または人身取引データベースに単独で登録された番号と一致する。"
+    ),
     check=watchlist_phone,
 )
 WATCHLIST_ADDRESS = Rule(
     code="RULE-WATCHLIST-ADDRESS",
     concern=None,
-    text_en="An address given matches one linked to a known broker or trafficker.",
-    text_ja="申告された住所が、既知のブローカー・加害者に結び付く住所と一致する。",
+    text_en=(
+        "An address given matches one linked to a known broker or trafficker, or one "
+        "recorded on its own in the trafficking database."
+    ),
+    text_ja=(
+        "申告された住所が、既知のブローカー・加害者に結び付く住所、"
+        "または人身取引データベースに単独で登録された住所と一致する。"
+    ),
     check=watchlist_address,
 )
 DOC_REPORTED = Rule(

@@ -9,12 +9,14 @@ Public surface::
     idx.match_phone("+63 917 123 4567"); idx.match_address(text); idx.match_document(no, state)
     RefreshingIndex.for_database(engine)          # rebuilt when the database changes
 
+Phones, addresses and documents are normalised by :mod:`mizugiwa.features.normalise`, the
+same functions the loader, the snapshot and the indicators use.
+
 Errors: bad arguments raise ``ValueError`` whose message starts with the argument's name.
 How scores are made and how to tune thresholds: docs/matching.md.
 """
 
 from mizugiwa.features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
-from mizugiwa.features.matching.contacts import normalise_address, normalise_phone
 from mizugiwa.features.matching.index import WatchlistIndex
 from mizugiwa.features.matching.refresh import RefreshingIndex
 
@@ -25,6 +27,4 @@ __all__ = [
     "Feature",
     "RefreshingIndex",
     "WatchlistIndex",
-    "normalise_address",
-    "normalise_phone",
 ]

@@ -33,9 +33,22 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from mizugiwa.features.matching.tokens import Token, variant_key
+from mizugiwa.features.normalise.syllables import is_syllabic_name
+from mizugiwa.features.normalise.tokens import Token, variant_key
 
 NEAR_MISS_VALUE = 0.3
+_VOWELS = frozenset("aeiouy")
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEYBOARD_NEIGHBOURS: dict[str, str] = {}
+for _row, _letters in enumerate(_KEYBOARD_ROWS):
+    for _column, _letter in enumerate(_letters):
+        _KEYBOARD_NEIGHBOURS[_letter] = "".join(
+            _KEYBOARD_ROWS[r][c]
+            for r in (_row - 1, _row, _row + 1)
+            if 0 <= r < len(_KEYBOARD_ROWS)
+            for c in (_column - 1, _column, _column + 1)
+            if 0 <= c < len(_KEYBOARD_ROWS[r]) and (r, c) != (_row, _column)
+        )
 #: Shortest token (letters of the longer spelling) in which one dropped, added or swapped
 #: letter is read as a typo, and in which one replaced letter is; persons, organisations.
 TYPO_MIN_LENGTH = {True: (7, 8), False: (6, 7)}
@@ -105,20 +118,56 @@ def _token_similarity(a: Token, b: Token, phonetic: bool, person: bool) -> tuple
     for x, y in ((a.variant, b.variant), (a.text, b.text)):
         if abs(len(x) - len(y)) > 1 or OSA.distance(x, y, score_cutoff=1) > 1:
             continue
-        if _is_typo(x, y, person):
+        if _is_typo(x, y, person) or (person and x is a.text and _short_typo(x, y)):
             return min(0.9, JaroWinkler.similarity(a.variant, b.variant)), "typo"
         near = True
     return (0.0, "near_miss") if near else (0.0, "")
 
 
 def _is_typo(x: str, y: str, person: bool) -> bool:
-    """Two spellings one edit apart: a typo when the first letter agrees and the name is long
-    enough (see ``TYPO_MIN_LENGTH``), else another name."""
+    """Two spellings one edit apart: a typo when the first letter agrees, the name is long
+    enough (see ``TYPO_MIN_LENGTH``) and the edit is one a hand makes: a replaced letter is
+    a neighbour on the keyboard (or a vowel for a vowel at the very end: Yamamota), and a
+    letter added or dropped at the end is a grammatical ending, not a typo (Valerii /
+    Valeriia, Zaitsev / Zaitseva, Carlo / Carlos); else another name (Tsuchida / Tsuchiya,
+    Surachai / Supachai, Xiaoping / Xiaopeng)."""
     if x[0] != y[0]:
         return False
     edit_length, replace_length = TYPO_MIN_LENGTH[person]
-    replaced = len(x) == len(y) and sorted(x) != sorted(y)  # not a swap of neighbours
-    return max(len(x), len(y)) >= (replace_length if replaced else edit_length)
+    if len(x) != len(y):
+        shorter, longer = (x, y) if len(x) < len(y) else (y, x)
+        if longer[:-1] == shorter:
+            return False
+        return len(longer) >= edit_length
+    if sorted(x) == sorted(y):  # two neighbours swapped
+        return len(x) >= edit_length
+    return len(x) >= replace_length and _slip_of_the_hand(x, y)
+
+
+def _slip_of_the_hand(x: str, y: str) -> bool:
+    """The one replaced letter of two equal-length spellings is a keyboard neighbour, or a
+    vowel for a vowel in the last position."""
+    position = next(i for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q)
+    p, q = x[position].lower(), y[position].lower()
+    if position == len(x) - 1 and p in _VOWELS and q in _VOWELS:
+        return True
+    return q in _KEYBOARD_NEIGHBOURS.get(p, "")
+
+
+def _short_typo(x: str, y: str) -> bool:
+    """A vowel dropped inside a person-name token of six letters or fewer (``Ngyen`` for
+    Nguyen, ``Sntos`` for Santos) is a typo only when the shorter spelling is no name a
+    syllable grammar allows: in Japanese, Vietnamese and Chinese names one letter is a whole
+    syllable, and Sato / Saito, Kanda / Kaneda, Trong / Truong are different people. A dropped
+    consonant stays another name (Reyes / Reynes; so ``Ocapo`` for Ocampo is still missed).
+    The first and last letters must agree and the shorter spelling must keep five letters."""
+    if len(x) == len(y) or x[0] != y[0]:
+        return False
+    shorter, longer = (x, y) if len(x) < len(y) else (y, x)
+    if len(shorter) < 5 or len(longer) > 6 or longer[:-1] == shorter:
+        return False
+    dropped = next((longer[i] for i in range(len(shorter)) if longer[i] != shorter[i]), longer[-1])
+    return dropped in _VOWELS and not is_syllabic_name(shorter)
 
 
 def align(

@@ -3,9 +3,11 @@
 A pair file holds one JSON object per line: ``kind``, ``query``, optional ``dob``,
 ``nationality``, ``issuing_state``, ``default_region``, the candidate ``entity`` (import
 format), ``label`` (true when the query names that entity) and ``category`` (the variant or
-hard non-match it exercises). All entities are indexed together, so every query also meets
-the other pairs' entities, as it would in the database; a pair is predicted a match when its
-entity comes back with ``match`` true.
+hard non-match it exercises); the pairs of ``tests/data/`` also carry ``language``, ``system``
+and ``reason``, and the report gives precision and recall per language and kind. All
+entities are indexed together, so every query also meets the other pairs' entities, as it
+would in the database; a pair is predicted a match when its entity comes back with ``match``
+true.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class PairOutcome:
     label: bool
     predicted: bool
     score: float
+    group: str = ""
 
 
 @dataclass
@@ -41,6 +44,8 @@ class QualityReport:
     true_negatives: int = 0
     errors: list[PairOutcome] = field(default_factory=list)
     by_category: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    #: confusion counts [tp, fp, fn, tn] per "language/kind" of the pairs
+    by_group: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 4))
 
     @property
     def precision(self) -> float:
@@ -67,11 +72,29 @@ class QualityReport:
             "fp": self.false_positives,
             "fn": self.false_negatives,
             "tn": self.true_negatives,
+            "by_group": {group: _rates(*counts) for group, counts in sorted(self.by_group.items())},
             "errors": [
-                {"pair": e.pair_id, "category": e.category, "label": e.label, "score": e.score}
+                {
+                    "pair": e.pair_id,
+                    "group": e.group,
+                    "category": e.category,
+                    "label": e.label,
+                    "score": e.score,
+                }
                 for e in self.errors
             ],
         }
+
+
+def _rates(tp: int, fp: int, fn: int, tn: int) -> dict[str, Any]:
+    """Pairs, precision and recall of one group's confusion counts."""
+    return {
+        "pairs": tp + fp + fn + tn,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def read_pairs(path: str | Path) -> list[dict[str, Any]]:
@@ -108,14 +131,17 @@ def evaluate(
             label,
             predicted,
             round(target.score, 4) if target else 0.0,
+            f"{pair.get('language', pair['kind'])}/{pair['kind']}",
         )
         counts = report.by_category[outcome.category]
         counts[0] += 1
-        if predicted and label:
+        cell = 0 if predicted and label else 1 if predicted else 2 if label else 3
+        report.by_group[outcome.group][cell] += 1
+        if cell == 0:
             report.true_positives += 1
-        elif predicted:
+        elif cell == 1:
             report.false_positives += 1
-        elif label:
+        elif cell == 2:
             report.false_negatives += 1
         else:
             report.true_negatives += 1

@@ -28,12 +28,6 @@ import orjson
 from rapidfuzz.distance import OSA
 
 from mizugiwa.features.matching.candidate import DEFAULT_THRESHOLDS, KINDS, Candidate, Feature
-from mizugiwa.features.matching.contacts import (
-    address_tokens,
-    normalise_document_number,
-    normalise_phone,
-    phone_near_misses,
-)
 from mizugiwa.features.matching.names import NameForm, organisation_forms, person_forms
 from mizugiwa.features.matching.postings import Postings, PostingsBuilder
 from mizugiwa.features.matching.scoring import (
@@ -44,7 +38,10 @@ from mizugiwa.features.matching.scoring import (
     query_forms,
     score_address,
 )
-from mizugiwa.features.matching.tokens import phonetic_key
+from mizugiwa.features.normalise.addresses import address_tokens
+from mizugiwa.features.normalise.documents import document_number
+from mizugiwa.features.normalise.phones import e164, national_key, one_digit_off, raw_digits_key
+from mizugiwa.features.normalise.tokens import phonetic_key
 
 MAX_SCORED = 30  # candidates scored per query, most-reached first
 MAX_POSTINGS = 4000  # entities read per blocking key (very common name pairs)
@@ -81,12 +78,6 @@ def _form_units(form: NameForm) -> list[list[str]]:
         [t.key] if t.bare is None or t.bare == t.key else [t.key, t.bare]
         for t in form.tokens[:MAX_FORM_TOKENS]
     ]
-
-
-def _raw_phone_key(text: str) -> str | None:
-    """Key of a number that does not parse: its digits (at least six), marked as raw."""
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return f"raw:{digits}" if len(digits) >= 6 else None
 
 
 def _full_name_key(namespace: str, form: NameForm) -> int:
@@ -140,6 +131,7 @@ class WatchlistIndex:
     _vocabulary: dict[str, int]
     _vocabulary_texts: list[str]
     _phones: dict[str, list[int]]
+    _phone_nationals: dict[str, list[int]]
     _documents: dict[str, list[int]]
 
     # ---------------------------------------------------------------- construction
@@ -172,6 +164,7 @@ class WatchlistIndex:
         addresses = PostingsBuilder()
         vocabulary: dict[str, int] = {}
         self._phones = {}
+        self._phone_nationals = {}
         self._documents = {}
         for line, entity in enumerate(entities, start=1):
             kind = entity.get("entity_type")
@@ -210,7 +203,7 @@ class WatchlistIndex:
                 number, state = entity.get("number"), entity.get("issuing_state")
                 if not isinstance(number, str) or not isinstance(state, str):
                     raise ValueError(f"entity {entity_id}: fields 'number'/'issuing_state'")
-                key = normalise_document_number(number)
+                key = document_number(number)
                 self._documents.setdefault(key, []).append(position)
         count = len(self._ids)
         self._blob = bytes(blob)
@@ -256,13 +249,21 @@ class WatchlistIndex:
         return size
 
     def _index_phone(self, entity: Mapping[str, Any], position: int) -> None:
+        """Key a phone by its E.164 form, read with the record's own ``country`` (so
+        ``09171234567`` recorded for PHL is ``+639171234567``), and by its national number;
+        a number that parses nowhere is kept digit for digit."""
         number = entity.get("number")
         if not isinstance(number, str):
             raise ValueError(f"entity {entity.get('id')}: field 'number' is missing")
-        key = normalise_phone(number) or _raw_phone_key(number)
+        country = entity.get("country")
+        country = country if isinstance(country, str) else None
+        key = e164(number, country) or raw_digits_key(number)
         if key is None:
             raise ValueError(f"entity {entity.get('id')}: field 'number' {number!r} has no digits")
         self._phones.setdefault(key, []).append(position)
+        national = national_key(number, country)
+        if national is not None:
+            self._phone_nationals.setdefault(national, []).append(position)
 
     @staticmethod
     def _build_deletes(texts: list[str]) -> Postings:
@@ -504,36 +505,62 @@ class WatchlistIndex:
     def _phone(
         self, query: str, default_region: str | None, as_of: date | None, cut: float
     ) -> list[Candidate]:
-        e164 = normalise_phone(query, default_region)
-        if e164 is None:
+        """Same E.164 number; else the same national number where one side's country is
+        unknown; one digit off listed as another line."""
+        full = e164(query, default_region)
+        national = national_key(query, default_region)
+        found: dict[int, Candidate] = {}
+        if full is None:
             # Agencies sometimes record numbers no phone plan knows; those are kept digit for
-            # digit, and only the same digits can meet them.
-            raw = _raw_phone_key(query)
-            exact_raw = self._phones.get(raw, []) if raw else []
-            if not exact_raw:
+            # digit, and the same digits meet them.
+            raw = raw_digits_key(query)
+            exact_raw = np.array(self._phones.get(raw, []) if raw else [], dtype=np.int32)
+            text = f"same digits {raw}, not a readable international number"
+            for position in self._visible(exact_raw, as_of):
+                features: list[Feature] = [("phone_digits", 1.0, text)]
+                found[int(position)] = self._candidate(
+                    int(position), 1.0, cut, features, (str(raw),)
+                )
+            if national is None and not found:
                 raise ValueError(
                     f"query: {query!r} is not a readable phone number (give +country code, or "
                     "default_region)"
                 )
-            text = f"same digits {raw}, not a readable international number"
-            return [
-                self._candidate(int(p), 1.0, cut, [("phone_digits", 1.0, text)], (str(raw),))
-                for p in self._visible(np.array(exact_raw, dtype=np.int32), as_of)
-            ]
-        found = []
-        exact = np.array(self._phones.get(e164, []), dtype=np.int32)
-        for position in self._visible(exact, as_of):
-            features: list[Feature] = [("phone_e164", 1.0, f"same number {e164}")]
-            found.append(self._candidate(int(position), 1.0, cut, features, (e164,)))
-        for other, digit in phone_near_misses(e164):
-            near = np.array(self._phones.get(other, []), dtype=np.int32)
-            for position in self._visible(near, as_of):
-                text = f"{other} differs from {e164} in digit {digit + 1}: another line"
-                features = [("phone_one_digit_off", NEAR_MISS_SCORE, text)]
-                found.append(
-                    self._candidate(int(position), NEAR_MISS_SCORE, cut, features, (other,))
-                )
-        return found
+        if full is not None:
+            exact = np.array(self._phones.get(full, []), dtype=np.int32)
+            for position in self._visible(exact, as_of):
+                features = [("phone_e164", 1.0, f"same number {full}")]
+                found[int(position)] = self._candidate(int(position), 1.0, cut, features, (full,))
+        if national is not None:
+            same = np.array(self._phone_nationals.get(national, []), dtype=np.int32)
+            for position in self._visible(same, as_of):
+                if int(position) in found or not self._region_unknown(int(position), full):
+                    continue
+                digits = national.removeprefix("nsn:")
+                text = f"same national number {digits}; the country of one side is not known"
+                features = [("phone_national", 1.0, text)]
+                found[int(position)] = self._candidate(int(position), 1.0, cut, features, (digits,))
+        if full is not None:
+            for other, digit in one_digit_off(full):
+                near = np.array(self._phones.get(other, []), dtype=np.int32)
+                for position in self._visible(near, as_of):
+                    text = f"{other} differs from {full} in digit {digit + 1}: another line"
+                    features = [("phone_one_digit_off", NEAR_MISS_SCORE, text)]
+                    found.setdefault(
+                        int(position),
+                        self._candidate(int(position), NEAR_MISS_SCORE, cut, features, (other,)),
+                    )
+        return list(found.values())
+
+    def _region_unknown(self, position: int, query_e164: str | None) -> bool:
+        """Whether a national-number agreement may decide: the query or the stored number
+        could not be placed in a country (when both are placed, only E.164 equality counts)."""
+        if query_e164 is None:
+            return True
+        entity = self._entity(position)
+        country = entity.get("country")
+        stored = e164(str(entity.get("number", "")), country if isinstance(country, str) else None)
+        return stored is None
 
     def _address(self, query: str, as_of: date | None, cut: float) -> list[Candidate]:
         tokens = address_tokens(query)
@@ -559,7 +586,7 @@ class WatchlistIndex:
     def _document(
         self, number: str, issuing_state: str, as_of: date | None, cut: float
     ) -> list[Candidate]:
-        key = normalise_document_number(number)
+        key = document_number(number)
         if not key:
             raise ValueError(f"query: {number!r} holds no document number")
         state = issuing_state.strip().upper()

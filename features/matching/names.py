@@ -23,8 +23,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mizugiwa.features.matching.scripts import romanisations, script_of
-from mizugiwa.features.matching.tokens import Token, make_token, variant_key
+from rapidfuzz.distance import OSA
+
+from mizugiwa.features.normalise.loanwords import loanword_reading
+from mizugiwa.features.normalise.scripts import romanisations, script_of
+from mizugiwa.features.normalise.systems import system_readings
+from mizugiwa.features.normalise.tokens import Token, make_token, variant_key
 
 _WORD = re.compile(r"[a-z0-9]+\.?")
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
@@ -70,6 +74,12 @@ _LEGAL_FORMS: list[tuple[str, ...]] = sorted(
             "yuugen gaisha",
             "yk",
             "godo kaisha",
+            "y k",
+            "g k",
+            "joint stock company",
+            "j s c",
+            "sendirian berhad",
+            "pte limited",
             "goudou gaisha",
             "goudougaisha",
             "gk",
@@ -107,6 +117,11 @@ _LEGAL_FORMS: list[tuple[str, ...]] = sorted(
     reverse=True,
 )
 _LEGAL_FORM_SET = frozenset(_LEGAL_FORMS)
+_LEGAL_WORDS = frozenset(word for form in _LEGAL_FORMS for word in form)
+_LONG_LEGAL_WORDS: dict[str, list[str]] = {}
+for _word in sorted(_LEGAL_WORDS):
+    if len(_word) >= 4:
+        _LONG_LEGAL_WORDS.setdefault(_word[0], []).append(_word)
 _LEGAL_FORM_LENGTHS = sorted({len(form) for form in _LEGAL_FORMS}, reverse=True)
 _NATIVE_LEGAL_FORMS = re.compile(
     r"株式会社|\(株\)|有限会社|\(有\)|合同会社|\(同\)|合資会社|合名会社|一般社団法人|"
@@ -179,7 +194,7 @@ def person_forms(name: str) -> tuple[NameForm, ...]:
     name = unicodedata.normalize("NFKC", name)
     script = script_of(name)
     forms = []
-    for latin in romanisations(name):
+    for latin in dict.fromkeys([*romanisations(name), *system_readings(name)]):
         tokens = _person_tokens(_words(latin))
         if tokens:
             forms.append(NameForm(tuple(tokens), script))
@@ -236,7 +251,8 @@ def organisation_forms(name: str) -> tuple[NameForm, ...]:
         core = core[: native_branch.start()].strip()
     script = script_of(name)
     forms = []
-    for latin in romanisations(core):
+    english = loanword_reading(core)
+    for latin in dict.fromkeys([*romanisations(core), *([english] if english else [])]):
         words = [word.rstrip(".") for word in _words(latin)]
         words = [word for word in words if word]
         branch = None
@@ -254,22 +270,44 @@ def organisation_forms(name: str) -> tuple[NameForm, ...]:
     return tuple(forms)
 
 
+@lru_cache(maxsize=50_000)
+def legal_form_word(word: str) -> str | None:
+    """The legal-form word ``word`` spells, allowing one typo: a letter dropped, added,
+    replaced or two swapped in a word of four letters or more, the first letter kept
+    (``Kabshiki``, ``Kaisya``, ``Limted``, ``Corporaton``), or two swapped letters in a short
+    one (``Ldt``, ``Bdh``). None when it is no legal-form word."""
+    if word in _LEGAL_WORDS:
+        return word
+    if len(word) == 3:
+        swapped = [word[0] + word[2] + word[1], word[1] + word[0] + word[2]]
+        return next((w for w in swapped if w in _LEGAL_WORDS and len(w) == 3), None)
+    if len(word) < 4:
+        return None
+    for legal in _LONG_LEGAL_WORDS.get(word[0], ()):
+        close = abs(len(legal) - len(word)) <= 1
+        if close and OSA.distance(word, legal, score_cutoff=1) <= 1:
+            return legal
+    return None
+
+
 def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
-    """Remove legal forms at either end, repeatedly (``PT Maju Jaya Tbk``)."""
+    """Remove legal forms at either end, repeatedly (``PT Maju Jaya Tbk``), a typo in a
+    legal-form word included (``Kabshiki Kaisha``, ``Co., Ldt.``)."""
     found: list[str] = []
+    canonical = [legal_form_word(word) or word for word in words]
     changed = True
     while changed and len(words) > 1:
         changed = False
         for n in _LEGAL_FORM_LENGTHS:
             if len(words) <= n:
                 continue
-            if tuple(words[-n:]) in _LEGAL_FORM_SET:
+            if tuple(canonical[-n:]) in _LEGAL_FORM_SET:
                 found.append(" ".join(words[-n:]))
-                words, changed = words[:-n], True
+                words, canonical, changed = words[:-n], canonical[:-n], True
                 break
-            if tuple(words[:n]) in _LEGAL_FORM_SET:
+            if tuple(canonical[:n]) in _LEGAL_FORM_SET:
                 found.append(" ".join(words[:n]))
-                words, changed = words[n:], True
+                words, canonical, changed = words[n:], canonical[n:], True
                 break
     return words, found
 
@@ -292,8 +330,3 @@ def _organisation_token(word: str) -> Token:
     else:
         weight = 1.0
     return make_token(word, weight=weight)
-
-
-def is_distinctive(token: Token) -> bool:
-    """A token that identifies a name on its own weight (not generic, a place or an initial)."""
-    return token.distinctive

@@ -22,8 +22,8 @@ from typing import Any
 
 from mizugiwa.features.matching.candidate import Feature
 from mizugiwa.features.matching.compare import Alignment, align
-from mizugiwa.features.matching.contacts import address_tokens
 from mizugiwa.features.matching.names import NameForm, organisation_forms, person_forms
+from mizugiwa.features.normalise.addresses import address_tokens
 
 PARTIAL_NAME_CAP = 0.60
 

@@ -32,6 +32,13 @@ from sqlalchemy.orm import Session
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.features.jsonl import JsonLinesError, parse_line
+from mizugiwa.features.normalise import (
+    address_key,
+    document_number,
+    e164,
+    sponsor_keys,
+    writing_system,
+)
 from mizugiwa.features.tipdb import tables as t
 from mizugiwa.features.tipdb.entities import (
     Address,
@@ -45,13 +52,6 @@ from mizugiwa.features.tipdb.entities import (
     TravelDocument,
     parse_entity,
     to_line,
-)
-from mizugiwa.features.tipdb.normalise import (
-    address_key,
-    document_number,
-    e164,
-    script_of,
-    sponsor_keys,
 )
 
 _CHUNK = 900  # ids per IN (...) query, under every backend's bound-parameter limit
@@ -659,6 +659,6 @@ class _Writer:
 
 def _name_rows(names: Sequence[str]) -> list[dict[str, Any]]:
     return [
-        {"position": position, "name": name, "script": script_of(name)}
+        {"position": position, "name": name, "script": writing_system(name)}
         for position, name in enumerate(dict.fromkeys(names))
     ]

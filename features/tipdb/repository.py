@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
+from mizugiwa.features.normalise import document_number, sponsor_key
 from mizugiwa.features.tipdb import tables as t
-from mizugiwa.features.tipdb.normalise import document_number, sponsor_key
 
 _CHUNK = 900
 
@@ -52,7 +52,7 @@ def sponsorship_history(
 ) -> list[dict[str, Any]]:
     """Sponsorships by the sponsor named ``sponsor_name`` (whole, or in parts) and born on
     ``sponsor_dob``, visible on ``as_of``, oldest first. Names match exactly after
-    :func:`~features.tipdb.normalise.sponsor_key` (transliterated, case-folded, tokens sorted);
+    :func:`~features.normalise.sponsor_key` (transliterated, case-folded, tokens sorted);
     a sponsorship recorded with several spellings matches on any of them."""
     key = sponsor_key(sponsor_name, sponsor_dob)
     matching = select(t.SponsorKey.sponsorship_pk).where(t.SponsorKey.key == key)
@@ -79,7 +79,7 @@ def raids_on(session: Session, org_id: str, as_of: date) -> list[dict[str, Any]]
 def document_status(session: Session, number: str, issuing_state: str, as_of: date) -> str | None:
     """Status (``lost``, ``stolen``, ``forged``, ``revoked``) of the most recently recorded report
     on the document visible on ``as_of``, or ``None`` when none is. The number is compared after
-    :func:`~features.tipdb.normalise.document_number` (no spaces, fillers or dashes)."""
+    :func:`~features.normalise.document_number` (no spaces, fillers or dashes)."""
     return session.scalar(
         select(t.TravelDocument.status)
         .where(

@@ -9,7 +9,7 @@ Semantics, shared with :mod:`features.tipdb.repository`: a record is *visible on
 several records (a phone linked to a broker; a phone linked to an organisation that was raided)
 holds on D when every record it joins is visible on D.
 
-Every lookup takes an already normalised key, built with :mod:`features.tipdb.normalise`
+Every lookup takes an already normalised key, built with :mod:`features.normalise`
 (``sponsor_key``, ``phone_key``, ``address_key``, ``document_key``) or an entity id, and dates
 as ``datetime.date``, ISO text or ``numpy.datetime64``; vectorised variants take a sequence of
 keys and an array of ``datetime64[D]`` (or one date for all).
@@ -28,10 +28,10 @@ from typing import Any, Literal
 import numpy as np
 from sqlalchemy import Engine
 
+from mizugiwa.features.normalise import address_key, document_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
-from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_keys
 
-LinkTarget = Literal["suspect", "raided_organisation", "protected"]
+LinkTarget = Literal["suspect", "raided_organisation", "protected", "recorded_alone"]
 DateLike = date | str | np.datetime64
 DatesLike = DateLike | Sequence[DateLike] | np.ndarray
 
@@ -299,11 +299,15 @@ class Snapshot:
             ("phone", lambda line: phone_key(line["number"], line.get("country"))),
             ("address", lambda line: address_key(line["address"])),
         ):
-            for target in ("suspect", "raided_organisation", "protected"):
+            for target in ("suspect", "raided_organisation", "protected", "recorded_alone"):
                 links[(kind, target)] = _Intervals()
             for line in by_type.get(kind, []):
                 key = key_of(line)
                 start, end = _span(line)
+                if not line.get("linked_to"):
+                    # On the watchlist in its own right (a number from an advert, a hotline):
+                    # recording it is the reason to look.
+                    links[(kind, "recorded_alone")].add(key, start, end)
                 for ref in line.get("linked_to", []):
                     self._add_link(
                         links, kind, key, (start, end), ref, persons, organisations, raid_spans
@@ -387,7 +391,8 @@ class Snapshot:
     def phone_linked(self, key: str, as_of: DateLike, target: LinkTarget = "suspect") -> bool:
         """Whether the phone ``key`` (``phone_key``) is linked, on ``as_of``, to a suspect
         (broker, trafficker, recruiter, facilitator), to an organisation with a visible raid or
-        labour finding, or to a protected person (``target``), every record involved visible."""
+        labour finding, or to a protected person (``target``), every record involved visible;
+        ``recorded_alone``: the phone is on record with no link at all."""
         return self._links[("phone", target)].count(key, to_day(as_of)) > 0
 
     def phones_linked(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from mizugiwa.features.normalise.phones import region
 from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.canonical import canonical_query
 from mizugiwa.service.deps import RuntimeDep, WatchlistSearcherDep
@@ -16,6 +18,8 @@ from mizugiwa.service.schemas import ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["watchlist"])
 ENDPOINT = "GET /v1/watchlist/search"
+POST_ENDPOINT = "POST /v1/watchlist/search"
+Kind = Literal["person", "organisation", "phone", "address", "travel_document"]
 
 
 class CandidateOut(BaseModel):
@@ -34,6 +38,25 @@ class SearchResponse(BaseModel):
     request_id: str
 
 
+class SearchRequest(BaseModel):
+    """A watchlist search in the request body, so that names, phones and addresses stay out
+    of URLs (and so out of proxy and access logs)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind
+    query: str = Field(min_length=1, max_length=300)
+    dob: date | None = None
+    nationality: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
+    issuing_state: str | None = Field(default=None, pattern=r"^[A-Za-z]{1,3}$")
+    region: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z]{2,3}$",
+        description="Country (ISO alpha-2 or alpha-3) to read a phone number in national form.",
+    )
+    limit: int = Field(default=10, ge=1, le=50)
+
+
 @router.get(
     "/watchlist/search",
     response_model=SearchResponse,
@@ -43,31 +66,78 @@ def search_watchlist(
     request: Request,
     principal: WatchlistSearcherDep,
     runtime: RuntimeDep,
-    kind: Literal["person", "organisation", "phone", "address", "travel_document"],
+    kind: Kind,
     query: Annotated[str, Query(min_length=1, max_length=300)],
     dob: date | None = None,
     issuing_state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{1,3}$")] = None,
+    region: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$")] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResponse:
     """Search the trafficking database however a name is written (script, romanisation,
     order). Each candidate has a ``score`` in 0..1, ``match`` at the default threshold and an
     ``explanation``. Known victims are never searchable here. Every search is logged (who and
     a digest of the query, not the query)."""
+    search = SearchRequest(
+        kind=kind, query=query, dob=dob, issuing_state=issuing_state, region=region, limit=limit
+    )
+    digest = input_digest(canonical_query(request.query_params.multi_items()))
+    return _search(request, principal, runtime, search, ENDPOINT, digest)
+
+
+@router.post(
+    "/watchlist/search",
+    response_model=SearchResponse,
+    responses={code: {"model": ErrorResponse} for code in (401, 403, 422, 503)},
+)
+def search_watchlist_body(
+    request: Request,
+    principal: WatchlistSearcherDep,
+    runtime: RuntimeDep,
+    search: SearchRequest,
+) -> SearchResponse:
+    """The same search with the query in a JSON body (preferred: personal data stays out of
+    URLs). ``region`` reads a phone number written in national form (``0917 123 4567`` with
+    ``PH``); numbers in international form need none, and phones recorded in the database on
+    their own are found as well as those linked to a person or organisation."""
+    digest = input_digest(orjson.dumps(search.model_dump(mode="json")))
+    return _search(request, principal, runtime, search, POST_ENDPOINT, digest)
+
+
+def _search(
+    request: Request,
+    principal: Any,
+    runtime: Any,
+    search: SearchRequest,
+    endpoint: str,
+    digest: str,
+) -> SearchResponse:
+    """Run one search on the loaded views and log who searched (a digest, never the query)."""
     views = runtime.views
     if views is None or views.index is None:
         raise NotReadyError("the trafficking database is not loaded; search is unavailable")
+    phone_region = region(search.region)
+    if search.region and phone_region is None:
+        raise InvalidRequestError(f"region: {search.region!r} is not a known country code")
     try:
-        found = views.index.search(kind, query, dob=dob, limit=limit, issuing_state=issuing_state)
+        found = views.index.search(
+            search.kind,
+            search.query,
+            dob=search.dob,
+            nationality=search.nationality,
+            limit=search.limit,
+            issuing_state=search.issuing_state,
+            default_region=phone_region,
+        )
     except ValueError as exc:
         raise InvalidRequestError(str(exc)) from None
     request_id = str(request.state.request_id)
     runtime.decision_log.write(
         Decision(
-            endpoint=ENDPOINT,
+            endpoint=endpoint,
             request_id=request_id,
             status=200,
             user_id=principal.user_id,
-            input_sha256=input_digest(canonical_query(request.query_params.multi_items())),
+            input_sha256=digest,
             reason_codes=[f"MATCHES:{sum(c.match for c in found)}"],
         )
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import matched_ids
 
-from mizugiwa.features.matching import WatchlistIndex, normalise_address, normalise_phone
+from mizugiwa.features.matching import WatchlistIndex
+from mizugiwa.features.normalise import address_key, e164
 
 
 @pytest.mark.parametrize(
@@ -19,8 +20,8 @@ from mizugiwa.features.matching import WatchlistIndex, normalise_address, normal
         ("not a number", None, None),
     ],
 )
-def test_normalise_phone(text: str, region: str | None, expected: str | None) -> None:
-    assert normalise_phone(text, region) == expected
+def test_e164(text: str, region: str | None, expected: str | None) -> None:
+    assert e164(text, region) == expected
 
 
 def test_phone_exact_match_and_one_digit_off(index: WatchlistIndex) -> None:
@@ -44,9 +45,9 @@ def test_numbers_no_plan_knows_are_compared_digit_for_digit() -> None:
 
 
 def test_address_forms_agree() -> None:
-    latin = normalise_address("3-1-2 Roppongi, Minato-ku, Tokyo")
-    assert normalise_address("Tokyo, Minato-ku, Roppongi 3-chome 1-2") == latin
-    assert normalise_address("東京都港区六本木3丁目1-2") == latin
+    latin = address_key("3-1-2 Roppongi, Minato-ku, Tokyo")
+    assert address_key("Tokyo, Minato-ku, Roppongi 3-chome 1-2") == latin
+    assert address_key("東京都港区六本木3丁目1-2") == latin
 
 
 def test_address_match_and_other_house_number(index: WatchlistIndex) -> None:

@@ -149,3 +149,80 @@ def test_cli_bad_input_names_the_option(runner: CliRunner) -> None:
     assert result.exit_code == 2 and "--kind" in result.output
     result = runner.invoke(app, ["search", "--kind", "phone", "--query", "12"])
     assert result.exit_code == 2 and "query" in result.output
+
+
+ALONE = [
+    {
+        "entity_type": "phone",
+        "id": "T-1",
+        "number": "09171234567",
+        "country": "PHL",
+        "source": "police",
+        "recorded_at": "2024-01-10",
+    },
+    {
+        "entity_type": "phone",
+        "id": "T-2",
+        "number": "03-5555-1234",
+        "country": "JPN",
+        "source": "police",
+        "recorded_at": "2024-01-10",
+    },
+    {
+        "entity_type": "phone",
+        "id": "T-3",
+        "number": "080-2222-3333",
+        "source": "police",
+        "recorded_at": "2024-01-10",
+    },
+    {
+        "entity_type": "address",
+        "id": "A-1",
+        "address": "東京都新宿区歌舞伎町1丁目5-8",
+        "source": "police",
+        "recorded_at": "2024-01-10",
+    },
+]
+
+
+def _search_json(runner: CliRunner, kind: str, query: str, *extra: str) -> list[dict[str, Any]]:
+    result = runner.invoke(app, ["search", "--kind", kind, "--query", query, "--json", *extra])
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return [row for row in rows if row["match"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "extra", "expected"),
+    [
+        ("+63 917 123 4567", (), "T-1"),  # recorded national with its country
+        ("0917-123-4567", ("--region", "PH"), "T-1"),
+        ("+81-3-5555-1234", (), "T-2"),  # a Tokyo landline recorded as 03-...
+        ("(03) 5555-1234", ("--region", "JP"), "T-2"),
+        ("+81 80 2222 3333", (), "T-3"),  # recorded national, no country: national number
+    ],
+)
+def test_cli_finds_a_phone_recorded_alone(
+    runner: CliRunner,
+    engine: Any,
+    tmp_path: Path,
+    query: str,
+    extra: tuple[str, ...],
+    expected: str,
+) -> None:
+    load_file(engine, _write(tmp_path / "alone.jsonl", ALONE))
+    assert expected in [row["id"] for row in _search_json(runner, "phone", query, *extra)]
+
+
+def test_cli_another_line_is_not_a_match(runner: CliRunner, engine: Any, tmp_path: Path) -> None:
+    load_file(engine, _write(tmp_path / "alone.jsonl", ALONE))
+    assert _search_json(runner, "phone", "+81-3-5555-1235") == []
+    assert _search_json(runner, "phone", "+63 3 5555 1234") == []  # same digits, Philippines
+
+
+def test_cli_finds_an_address_recorded_alone(
+    runner: CliRunner, engine: Any, tmp_path: Path
+) -> None:
+    load_file(engine, _write(tmp_path / "alone.jsonl", ALONE))
+    rows = _search_json(runner, "address", "1-5-8 Kabukicho, Shinjuku-ku, Tokyo")
+    assert [row["id"] for row in rows] == ["A-1"]

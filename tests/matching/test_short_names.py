@@ -7,7 +7,7 @@ from conftest import person
 
 from mizugiwa.features.matching import WatchlistIndex
 from mizugiwa.features.matching.compare import token_similarity
-from mizugiwa.features.matching.tokens import make_token, phonetic_key, variant_key
+from mizugiwa.features.normalise.tokens import make_token, phonetic_key, variant_key
 
 BROKERS = [
     person("B-SATO-D", "SATO DAISUKE", "佐藤大輔", date_of_birth="1985-08-16"),
@@ -71,6 +71,7 @@ def test_the_near_miss_is_explained_with_a_low_value(brokers: WatchlistIndex) ->
         ("Ohta Takeshi", "B-OTA"),
         ("Nguyễn Văn Anh", "B-ANH"),
         ("Watanbe Misaki", "B-WATANABE"),  # a dropped letter in a long name is a typo
+        ("Ngyen Van Anh", "B-ANH"),  # a dropped vowel leaving no syllable is a typo
         ("Kim Minjun", "B-KIM"),
     ],
 )
@@ -100,7 +101,23 @@ def test_variant_key_keeps_voicing_and_the_phonetic_key_merges_it() -> None:
         ("watnaabe", "watanabe", True, "typo"),  # swapped neighbours
         ("kimura", "jimura", True, "near_miss"),  # never the first letter
         ("goldn", "golden", False, "typo"),  # organisation words from six letters
-        ("goldn", "golden", True, "near_miss"),
+        # Short person tokens: a dropped vowel is a typo only when what is left is no
+        # Japanese, Vietnamese or Pinyin syllable string; a dropped consonant never is.
+        ("goldn", "golden", True, "typo"),
+        ("ngyen", "nguyen", True, "typo"),
+        ("sato", "saito", True, "near_miss"),
+        ("kanda", "kaneda", True, "near_miss"),
+        ("trong", "truong", True, "near_miss"),
+        ("reyes", "reynes", True, "near_miss"),
+        ("ocapo", "ocampo", True, "near_miss"),
+        # A replaced letter is a typo when a keyboard neighbour (or a last vowel), an added
+        # or dropped last letter never (a grammatical ending).
+        ("tsuchida", "tsuchiya", True, "near_miss"),
+        ("xiaoping", "xiaopeng", True, "near_miss"),
+        ("yamamota", "yamamoto", True, "typo"),
+        ("takahadhi", "takahashi", True, "typo"),
+        ("valerii", "valeriia", True, "near_miss"),
+        ("aleksandr", "aleksandra", True, "near_miss"),
     ],
 )
 def test_typo_rule_depends_on_length_and_kind(a: str, b: str, person: bool, how: str) -> None:

@@ -24,8 +24,8 @@ CHANGED = [
     "indicators/sham_marriage.py",  # an indicator
     "indicators/lookups.py",  # database lookups
     "matching/names.py",  # name matching
-    "matching/contacts.py",  # phone and address matching
-    "tipdb/normalise.py",  # normalisation
+    "normalise/phones.py",  # phone normalisation
+    "normalise/addresses.py",  # address normalisation
     "tipdb/snapshot.py",  # the as-of snapshot
     "indicators/reading.py",  # records read into columns
     "jsonl.py",  # the file reader

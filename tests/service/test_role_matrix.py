@@ -26,6 +26,7 @@ MATRIX: dict[tuple[str, str], set[str] | None] = {
     ("POST", "/v1/outcomes"): {OFFICER, INSPECTOR},
     ("GET", "/v1/referrals"): {OFFICER, INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
+    ("POST", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
     ("GET", "/v1/reason-codes"): EVERYONE,
     ("GET", "/v1/model"): EVERYONE,
     ("GET", "/metrics"): {ADMIN, ANALYST},
@@ -37,6 +38,7 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/border-entries/score"): {"json": ENTRY},
     ("POST", "/v1/outcomes"): {"json": OUTCOME},
     ("GET", "/v1/watchlist/search"): {"params": {"kind": "person", "query": "SATO KENICHI"}},
+    ("POST", "/v1/watchlist/search"): {"json": {"kind": "person", "query": "SATO KENICHI"}},
 }
 API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics")
 

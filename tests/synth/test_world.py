@@ -150,7 +150,7 @@ def test_legacy_rules_find_clearly_fewer_cases_than_the_oracle(files: Files) -> 
 
 
 def test_database_is_recorded_before_the_applications_that_rely_on_it(files: Files) -> None:
-    from mizugiwa.features.tipdb.normalise import phone_key
+    from mizugiwa.features.normalise import phone_key
 
     apps = {a["application_id"]: a for a in files["applications"]}
     sponsorships = [e for e in files["tipdb"] if e["entity_type"] == "sponsorship"]

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from tipdb_helpers import EXAMPLE, example_lines, write_jsonl
 
 from mizugiwa.db.engine import session_scope
+from mizugiwa.features.normalise import address_key, document_key, phone_key, sponsor_key
 from mizugiwa.features.tipdb.loader import load_file
-from mizugiwa.features.tipdb.normalise import address_key, document_key, phone_key, sponsor_key
 from mizugiwa.features.tipdb.repository import (
     cases_involving,
     database_version,

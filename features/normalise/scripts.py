@@ -7,8 +7,8 @@ Every comparison happens on Latin text, so each script is first read aloud in La
   Japanese (pykakasi), because the same characters name people of both countries;
 - Korean Hangul through anyascii's Revised Romanisation, syllables of a given name joined
   as passports write them (``김민준`` → ``gim minjun``);
-- Thai through PyThaiNLP's Royal Institute romanisation when it is installed (anyascii's
-  letter-by-letter reading drops the implicit vowels), otherwise anyascii;
+- Thai through PyThaiNLP in RTGS: its thai2rom model, its rule-based Royal Institute engine
+  where the model stops early (anyascii's letter-by-letter reading drops implicit vowels);
 - everything else (Latin with diacritics, Vietnamese, Cyrillic...) through anyascii.
 
 pykakasi and PyThaiNLP are slow to load and to run, so they are loaded on first use, only for
@@ -36,6 +36,45 @@ _CHINESE_COMPOUND_FAMILY = frozenset(
 )
 # Korean two-syllable family names.
 _KOREAN_COMPOUND_FAMILY = frozenset(["남궁", "제갈", "선우", "황보", "독고", "사공"])
+
+
+_SCRIPT_PREFIXES = (
+    ("LATIN", "latin"),
+    ("CJK", "han"),
+    ("HIRAGANA", "kana"),
+    ("KATAKANA", "kana"),
+    ("HANGUL", "hangul"),
+    ("CYRILLIC", "cyrillic"),
+    ("THAI", "thai"),
+    ("ARABIC", "arabic"),
+    ("DEVANAGARI", "devanagari"),
+    ("KHMER", "khmer"),
+    ("MYANMAR", "myanmar"),
+    ("LAO", "lao"),
+    ("BENGALI", "bengali"),
+)
+
+
+def writing_system(name: str) -> str:
+    """The writing system a name is recorded in, as the database stores it: ``latin``,
+    ``han``, ``japanese`` (kanji with kana), ``kana``, ``hangul``, ``cyrillic``, ``thai``...
+    ``mixed`` or ``other``. (:func:`script_of` says how a text is romanised instead.)"""
+    scripts: set[str] = set()
+    for char in name:
+        if not char.isalpha():
+            continue
+        char_name = unicodedata.name(char, "")
+        scripts.add(
+            next(
+                (script for prefix, script in _SCRIPT_PREFIXES if char_name.startswith(prefix)),
+                "other",
+            )
+        )
+    if not scripts:
+        return "other"
+    if scripts == {"han", "kana"}:
+        return "japanese"
+    return scripts.pop() if len(scripts) == 1 else "mixed"
 
 
 def script_of(text: str) -> str:
@@ -100,16 +139,39 @@ def _japanese(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _thai_romaniser() -> Any:
+def _thai_romanisers() -> tuple[Any, ...]:
+    """PyThaiNLP's bundled thai2rom model (run by onnxruntime), then its rule-based Royal
+    Institute engine, both writing RTGS. The model reads most names right (ธนกร → thanakon,
+    อรุณ → arun, where the rules give ``run``) but now and then stops early (บุญเรือง →
+    ``bunr``, where the rules give ``bunrueang``)."""
     try:
         from pythainlp.transliterate import romanize
     except ImportError:  # optional: anyascii still gives a consonant-faithful reading
-        return None
-    return romanize
+        return ()
+    engines: list[Any] = []
+    try:
+        import onnxruntime  # noqa: F401  (the model's runtime)
+
+        engines.append(lambda part: romanize(part, engine="thai2rom_onnx"))
+    except ImportError:
+        pass
+    engines.append(lambda part: romanize(part, engine="royin"))
+    return tuple(engines)
+
+
+@lru_cache(maxsize=50_000)
+def _thai_word(part: str) -> str:
+    """One Thai word in RTGS: the model's reading, or the rules' when the model's is only
+    the beginning of it (stopped early)."""
+    readings = [str(engine(part)) for engine in _thai_romanisers()]
+    first = readings[0]
+    for other in readings[1:]:
+        if other.isascii() and len(other) > len(first) and other.startswith(first):
+            return other
+    return first
 
 
 def _thai(text: str) -> str:
-    romanize = _thai_romaniser()
-    if romanize is None:
+    if not _thai_romanisers():
         return anyascii(text)
-    return " ".join(str(romanize(part, engine="royin")) for part in text.split())
+    return " ".join(_thai_word(part) for part in text.split())

@@ -91,29 +91,53 @@ _KNOWN_VARIANTS: dict[str, str] = {
     ),
 }
 
-_VARIANT_FOLDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), r)
-    for p, r in [
-        (r"tch|ch|j", "C"),
-        (r"shi", "si"),
-        (r"sh(?=[aou])", "sy"),
-        (r"ts(?=u)", "t"),
-        (r"([tpkbdg])h", r"\1"),
-        (r"ou|oo", "o"),
-        (r"uu", "u"),
-        (r"([aeiou])h(?=[^aeiou]|$)", r"\1"),
-        (r"(?<=[aeiou])w(?=[^aeiou]|$)", "o"),
-        (r"eo", "u"),
-        (r"eu", "u"),
-        (r"ee|ii", "i"),
-        (r"aa", "a"),
-        (r"(?<=[aeiou])r(?=n$)", ""),
-        (r"y", "i"),
-        (r"[cq]", "k"),
-        (r"z", "s"),
-        (r"v", "w"),
-        (r"m(?=[bpm])", "n"),
-        (r"(.)\1+", r"\1"),
+# (pattern, replacement, letters of which one must be present for the pattern to apply: a
+# cheap test that skips most of the regular expressions for most tokens)
+_VARIANT_FOLDS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
+    (re.compile(p), r, frozenset(needles))
+    for p, r, needles in [
+        # Cyrillic transliterations (ICAO Doc 9303 and older habits): кс as x or ks, щ as
+        # shch / sch / sh, ж as zh or j, a first е as ye or e (Yevgeniy / Evgenii).
+        (r"x", "ks", "x"),
+        (r"shch|sch", "sh", "c"),
+        (r"zh", "j", "z"),
+        (r"^ye(?=[^aeiou])", "e", "y"),
+        # Burmese ထ written Ht or T; Thai ศรี written Sri or (RTGS) Si.
+        (r"^ht", "t", "h"),
+        (r"^sr", "s", "r"),
+        # Thai everyday spellings against RTGS: oo and u (Boon / Bun), uea and ua (Rueang /
+        # Ruang), er and oe (Lert / Loet, Charern / Charoen), a closing r after a (Paisarn /
+        # Phaisan, Apichart / Aphichat), final d and l as t and n (Boonlerd, Kamol / Kamon).
+        # A first oo stays a Japanese long o (Oono / Ono, never Uno).
+        (r"(?<=[^aeiou])oo", "u", "o"),
+        (r"uea", "ua", "e"),
+        (r"ue(?=ng)", "ua", "g"),
+        (r"er(?=[^aeiouy]|$)", "oe", "r"),
+        (r"(?<=a)r(?=[^aeiouy])", "", "r"),
+        (r"tch|ch|j", "C", "cj"),
+        (r"shi", "si", "h"),
+        (r"sh(?=[aou])", "sy", "h"),
+        (r"ts(?=u)", "t", "t"),
+        (r"([tpkbdg])h", r"\1", "h"),
+        (r"d$", "t", "d"),
+        (r"l$", "n", "l"),
+        (r"ou|oo", "o", "o"),
+        (r"uu", "u", "u"),
+        (r"([aeiou])h(?=[^aeiou]|$)", r"\1", "h"),
+        (r"(?<=[aeiou])w(?=[^aeiou]|$)", "o", "w"),
+        # Korean 우 is u in the Revised Romanization, woo in passports (Hyunwoo / Hyeonu).
+        (r"(?<=[^aeiouw])wu", "u", "w"),
+        (r"eo", "u", "o"),
+        (r"eu", "u", "u"),
+        (r"ee|ii", "i", "ei"),
+        (r"aa", "a", "a"),
+        (r"(?<=[aeiou])r(?=n$)", "", "r"),
+        (r"y", "i", "y"),
+        (r"[cq]", "k", "cq"),
+        (r"z", "s", "z"),
+        (r"v", "w", "v"),
+        (r"m(?=[bpm])", "n", "m"),
+        (r"(.)\1+", r"\1", ""),
     ]
 ]
 
@@ -137,8 +161,9 @@ def variant_key(text: str) -> str:
     if known is not None:
         return known
     key = text
-    for pattern, replacement in _VARIANT_FOLDS:
-        key = pattern.sub(replacement, key)
+    for pattern, replacement, needles in _VARIANT_FOLDS:
+        if not needles or not needles.isdisjoint(key):
+            key = pattern.sub(replacement, key)
     return key.lower()
 
 
