@@ -35,6 +35,7 @@ from mizugiwa.service.errors import (
     InvalidRequestError,
     PermissionDeniedError,
 )
+from mizugiwa.service.lookback.keystore import write_keys, write_keys_driver
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
 ENTITY_SOURCE = "mizugiwa_interview"
@@ -70,10 +71,12 @@ def store_scored(
     values = case_values(kind, record, score, request_id, scored_at)
     bind = session if isinstance(session, Connection) else session.get_bind()
     statement = _upsert(bind.dialect.name, scored=score is not None)
-    if session.execute(statement, values).first() is None:  # the WHERE kept the row as it was
+    stored = session.execute(statement, values).first()
+    if stored is None:  # the WHERE kept the row as it was
         raise ConflictError(
             f"case_id {values['case_id']!r} is already used by a case of another kind"
         )
+    write_keys(session, stored[0], kind, values["record"], values["case_date"])
 
 
 def store_scored_driver(
@@ -88,10 +91,12 @@ def store_scored_driver(
 ) -> None:
     """:func:`store_scored` for the scoring hot path, on a driver transaction."""
     values = case_values(kind, record, score, request_id, scored_at)
-    if transaction.execute(_driver_upsert(dialect), values) is None:
+    stored = transaction.execute(_driver_upsert(dialect), values)
+    if stored is None:
         raise ConflictError(
             f"case_id {values['case_id']!r} is already used by a case of another kind"
         )
+    write_keys_driver(transaction, dialect, stored[0], kind, values["record"], values["case_date"])
 
 
 def case_values(
