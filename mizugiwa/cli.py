@@ -13,6 +13,7 @@ from mizugiwa.commands import (
     audit,
     cases,
     db,
+    lookback,
     promote,
     schema,
     score,
@@ -38,6 +39,7 @@ app.command("train")(train.train)
 app.command("promote")(promote.promote)
 app.command("score")(score.score)
 app.command("serve")(serve.serve)
+app.command("lookback")(lookback.lookback)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -142,9 +142,12 @@ def look_back(
     horizon_days: int,
     run_id: str | None = None,
     now: datetime | None = None,
+    exclude_case_ids: frozenset[str] = frozenset(),
 ) -> LookbackReport:
     """Find the cases ``facts`` concern and store them as follow-ups (an existing follow-up
-    for the same case and fact is left as it is). Runs in the caller's transaction."""
+    for the same case and fact is left as it is). Runs in the caller's transaction.
+
+    ``exclude_case_ids``: cases the facts came from (a confirmed outcome's own case)."""
     started = datetime.now(UTC)
     report = LookbackReport(run_id=run_id or uuid.uuid4().hex, facts=len(facts))
     if not facts:
@@ -182,6 +185,8 @@ def look_back(
             continue
         existing.add((case_pk, fact.fact_type, fact.fact_id))
         _, case_id, kind, post, case_date, visa_category = cases[case_pk]
+        if case_id in exclude_case_ids:
+            continue
         rank, codes = _rank(hit.reasons, visa_category)
         for code in codes:
             report.by_reason[code] = report.by_reason.get(code, 0) + 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -41,28 +42,6 @@ def _decision(report: LookbackReport, trigger: str, user_id: int | None) -> Deci
     )
 
 
-def run_in_session(
-    session: Session,
-    decision_log: DecisionLog | None,
-    facts: list[Fact],
-    settings: Settings,
-    *,
-    trigger: str,
-    user_id: int | None = None,
-) -> LookbackReport:
-    """Look back over ``facts`` in the caller's transaction (the one that recorded them, for
-    an outcome); the decision-log entry is written after, in a transaction of its own."""
-    report = look_back(
-        session,
-        facts,
-        horizon_days=horizon_days(settings.lookback_horizon_years),
-        run_id=uuid.uuid4().hex,
-    )
-    if decision_log is not None:
-        decision_log.write(_decision(report, trigger, user_id))
-    return report
-
-
 def run(
     engine: Engine,
     settings: Settings,
@@ -71,6 +50,7 @@ def run(
     trigger: str,
     user_id: int | None = None,
     decision_log: DecisionLog | None = None,
+    exclude_case_ids: frozenset[str] = frozenset(),
 ) -> LookbackReport:
     """Read the facts, look back and store the follow-ups (one transaction), then write the
     run's decision-log entry."""
@@ -81,6 +61,7 @@ def run(
             select_facts(session),
             horizon_days=horizon_days(settings.lookback_horizon_years),
             run_id=uuid.uuid4().hex,
+            exclude_case_ids=exclude_case_ids,
         )
     log.write(_decision(report, trigger, user_id))
     return report
@@ -92,14 +73,95 @@ def after_import(engine: Engine, settings: Settings, sha256: str) -> LookbackRep
 
 
 def since(
-    engine: Engine, settings: Settings, day: date, until: date | None = None
+    engine: Engine,
+    settings: Settings,
+    day: date,
+    until: date | None = None,
+    *,
+    user_id: int | None = None,
+    decision_log: DecisionLog | None = None,
 ) -> LookbackReport:
     """The look-back of every fact recorded on or after ``day``."""
-    return run(engine, settings, lambda s: facts_recorded_since(s, day, until), trigger="since")
+    return run(
+        engine,
+        settings,
+        lambda s: facts_recorded_since(s, day, until),
+        trigger="since",
+        user_id=user_id,
+        decision_log=decision_log,
+    )
 
 
 def of_entities(
-    engine: Engine, settings: Settings, ids: dict[str, Iterable[str]], *, trigger: str
+    engine: Engine,
+    settings: Settings,
+    ids: dict[str, Iterable[str]],
+    *,
+    trigger: str,
+    user_id: int | None = None,
+    decision_log: DecisionLog | None = None,
+    exclude_case_ids: frozenset[str] = frozenset(),
 ) -> LookbackReport:
     """The look-back of the given entities (external ids per entity type)."""
-    return run(engine, settings, lambda s: facts_by_id(s, ids), trigger=trigger)
+    return run(
+        engine,
+        settings,
+        lambda s: facts_by_id(s, ids),
+        trigger=trigger,
+        user_id=user_id,
+        decision_log=decision_log,
+        exclude_case_ids=exclude_case_ids,
+    )
+
+
+def of_shared_lines(
+    engine: Engine,
+    settings: Settings,
+    lines: list[dict[str, Any]],
+    case_id: str,
+    *,
+    trigger: str,
+    user_id: int | None = None,
+    decision_log: DecisionLog | None = None,
+) -> LookbackReport:
+    """The look-back of the lines a confirmed outcome shared (its own case excluded)."""
+    # The case line names the sponsor and organisations the lines add, so it alone carries
+    # their keys (one follow-up per other case); a forged document is a fact of its own. A
+    # victim is never a fact against anyone.
+    ids: dict[str, list[str]] = {}
+    for line in lines:
+        kind = str(line["entity_type"])
+        if kind in ("case", "travel_document"):
+            ids.setdefault(kind, []).append(str(line["id"]))
+    return of_entities(
+        engine,
+        settings,
+        ids,
+        trigger=trigger,
+        user_id=user_id,
+        decision_log=decision_log,
+        exclude_case_ids=frozenset({case_id}),
+    )
+
+
+def after_shared_case(
+    engine: Engine,
+    settings: Settings,
+    shared_case_id: str,
+    case_id: str,
+    *,
+    user_id: int | None = None,
+    decision_log: DecisionLog | None = None,
+) -> LookbackReport:
+    """The look-back of the case an interview outcome shared (``service.cases`` names the
+    lines of one outcome ``SVC-<digest>-<part>``: ``C`` the case, ``D`` a forged document)."""
+    stem = shared_case_id.removesuffix("-C")
+    return of_entities(
+        engine,
+        settings,
+        {"case": [shared_case_id], "travel_document": [f"{stem}-D"]},
+        trigger="interview outcome",
+        user_id=user_id,
+        decision_log=decision_log,
+        exclude_case_ids=frozenset({case_id}),
+    )
