@@ -42,6 +42,7 @@ PAGES: tuple[Page, ...] = (
         frozenset({Role.ANALYST, Role.AUDITOR, Role.ADMIN}),
     ),
     Page(f"{BASE}/decision-log", "nav.decision_log", "g", frozenset({Role.AUDITOR, Role.ADMIN})),
+    Page(f"{BASE}/follow-ups", "nav.follow_ups", "f", frozenset({Role.INVESTIGATOR, Role.ANALYST})),
 )
 
 # Roles that see the analyst dashboard without its analyst-only links.

@@ -20,6 +20,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "nav.inspection": ("Border inspection", "入国審査"),
     "nav.dashboard": ("Models and drift", "モデルと変動"),
     "nav.decision_log": ("Decision log", "判断記録"),
+    "nav.follow_ups": ("Follow-ups", "追跡調査"),
     "nav.sign_out": ("Sign out", "ログアウト"),
     "nav.signed_in_as": ("Signed in as", "ログイン中"),
     "nav.skip": ("Skip to content", "本文へ移動"),
@@ -70,6 +71,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "role.analyst": ("analyst", "分析担当"),
     "role.auditor": ("auditor", "監査担当"),
     "role.admin": ("administrator", "管理者"),
+    "role.investigator": ("investigator", "調査担当"),
     # answer banner
     "answer.refer": ("REFER to secondary interview", "二次審査（面接）へ照会"),
     "answer.no_referral": ("NO REFERRAL", "照会なし"),
