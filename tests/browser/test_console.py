@@ -19,11 +19,17 @@ HOME = {
     "auditor": "/console/dashboard",
     "admin": "/console/dashboard",
 }
-PAGES = ["/console/worklist", "/console/inspection", "/console/dashboard", "/console/decision-log"]
+PAGES = [
+    "/console/worklist",
+    "/console/inspection",
+    "/console/dashboard",
+    "/console/decision-log",
+    "/console/follow-ups",
+]
 ALLOWED = {
     "officer_mnl": {"/console/worklist"},
     "inspector": {"/console/inspection"},
-    "analyst": {"/console/dashboard"},
+    "analyst": {"/console/dashboard", "/console/follow-ups"},
     "auditor": {"/console/dashboard", "/console/decision-log"},
     "admin": {"/console/dashboard", "/console/decision-log"},
 }
