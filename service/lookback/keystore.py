@@ -10,7 +10,7 @@ index existed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -54,6 +54,20 @@ def write_keys(
     """Replace the keys of case ``case_pk`` in the caller's transaction."""
     session.execute(_DELETE, {"case_pk": case_pk})
     rows = key_rows(case_pk, kind, record, case_date)
+    if rows:
+        session.execute(insert(_TABLE), rows)
+
+
+def write_many_keys(
+    session: Session | Connection,
+    cases: Sequence[tuple[int, str, Mapping[str, Any], datetime]],
+    chunk: int = 900,
+) -> None:
+    """Replace the keys of many cases (``(pk, kind, record, case_date)`` each) at once."""
+    pks = [case[0] for case in cases]
+    for start in range(0, len(pks), chunk):
+        session.execute(delete(_TABLE).where(_TABLE.c.case_pk.in_(pks[start : start + chunk])))
+    rows = [row for case in cases for row in key_rows(*case)]
     if rows:
         session.execute(insert(_TABLE), rows)
 
