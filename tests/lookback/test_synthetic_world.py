@@ -72,8 +72,7 @@ def _stored_world(engine: Engine, world: Path) -> None:
             ("entries.jsonl", "entry", BorderEntry),
         ):
             records = [
-                model.model_validate_json(line)
-                for line in (world / name).read_bytes().splitlines()
+                model.model_validate_json(line) for line in (world / name).read_bytes().splitlines()
             ]
             store_many(session, kind=kind, records=records, scored_at=datetime.now(UTC))
 
