@@ -10,7 +10,7 @@ wrote, those recorded since a date, or given ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -114,7 +114,8 @@ class _Organisations:
             for owner, name in session.execute(
                 select(t.Name.organisation_pk, t.Name.name).where(where)
             ):
-                self.names.setdefault(owner, []).append(name)
+                if owner is not None:
+                    self.names.setdefault(owner, []).append(name)
         self.contacts = _Contacts(session, t.Link.organisation_pk, wanted)
 
     def external_id(self, pk: int) -> str:
@@ -150,7 +151,8 @@ class _Suspects:
         self.dob: dict[int, date | None] = {}
         for where in _in(t.Name.person_pk, wanted):
             for owner, name in session.execute(select(t.Name.person_pk, t.Name.name).where(where)):
-                self.names.setdefault(owner, []).append(name)
+                if owner is not None:
+                    self.names.setdefault(owner, []).append(name)
         for where in _in(t.Person.pk, wanted):
             for pk, dob in session.execute(
                 select(t.Person.pk, t.Person.date_of_birth).where(where)
@@ -168,8 +170,8 @@ class _Suspects:
 def read_facts(
     session: Session,
     *,
-    where: dict[str, ColumnElement[bool]] | None = None,
-    pks: dict[str, Iterable[int]] | None = None,
+    where: Mapping[str, ColumnElement[bool]] | None = None,
+    pks: Mapping[str, Iterable[int]] | None = None,
 ) -> list[Fact]:
     """The facts among the database rows selected per entity type, either by a condition on
     the provenance columns (``where``, e.g. the rows one import wrote) or by primary keys."""
@@ -194,7 +196,7 @@ def read_facts(
                 found.extend(
                     session.scalars(query if condition is None else query.where(condition))
                 )
-        else:
+        elif condition is not None:
             found.extend(session.scalars(select(model).where(condition)))
         rows[fact_type] = found
     return _build(session, rows)
@@ -227,7 +229,8 @@ def _build(session: Session, rows: dict[str, list[Any]]) -> list[Fact]:
             for subject, person in session.execute(
                 select(column, t.Link.person_pk).where(where, t.Link.person_pk.is_not(None))
             ):
-                contact_owner.setdefault((kind, subject), []).append(person)
+                if subject is not None and person is not None:
+                    contact_owner.setdefault((kind, subject), []).append(person)
     suspects = _Suspects(
         session,
         [p.pk for p in rows.get("person", [])] + [p for ids in case_persons.values() for p in ids],
@@ -364,7 +367,7 @@ def facts_recorded_since(session: Session, since: date, until: date | None = Non
     return read_facts(session, where=where)
 
 
-def facts_by_id(session: Session, ids: dict[str, Iterable[str]]) -> list[Fact]:
+def facts_by_id(session: Session, ids: Mapping[str, Iterable[str]]) -> list[Fact]:
     """The facts with the given external ids, per entity type."""
     models: dict[str, Any] = {
         "raid": t.Raid,

@@ -9,7 +9,7 @@ facts that file wrote), a confirmed interview outcome (the facts it shared), and
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -95,7 +95,7 @@ def since(
 def of_entities(
     engine: Engine,
     settings: Settings,
-    ids: dict[str, Iterable[str]],
+    ids: Mapping[str, Iterable[str]],
     *,
     trigger: str,
     user_id: int | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -23,8 +23,8 @@ class FactRef(BaseModel):
 
     type: str
     id: str
-    date: date
-    recorded_at: date
+    date: dt.date
+    recorded_at: dt.date
     detail: dict[str, str | bool] = Field(default_factory=dict)
 
 
@@ -35,7 +35,7 @@ class FollowUpItem(BaseModel):
     case_id: str
     case_kind: str
     post_code: str
-    case_date: datetime
+    case_date: dt.datetime
     visa_category: str | None
     fact: FactRef
     rank: int = Field(description="0 first: spouse-visa holders linked to a raided establishment.")

@@ -64,7 +64,9 @@ def list_follow_ups(
     query = query.order_by(
         FollowUp.rank, FollowUp.fact_date.desc(), FollowUp.case_date.desc(), FollowUp.pk
     )
-    rows = [(row[0], row[1]) for row in session.execute(query.offset(offset).limit(limit + 1))]
+    rows: list[tuple[FollowUp, str | None]] = [
+        (row[0], row[1]) for row in session.execute(query.offset(offset).limit(limit + 1))
+    ]
     more = len(rows) > limit
     return rows[:limit], (_cursor(offset + limit) if more else None)
 

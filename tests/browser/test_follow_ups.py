@@ -19,7 +19,7 @@ from conftest import Server, _free_port, screenshot, sign_in
 from mizugiwa.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "service"))
-from service_samples import APPLICATION, ENTRY  # noqa: E402
+from service_samples import APPLICATION, ENTRY
 
 pytestmark = [pytest.mark.browser]
 
