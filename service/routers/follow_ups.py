@@ -6,11 +6,15 @@ outcome is written to the decision log; the log holds counts and codes, no perso
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+import structlog
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError
 
 from mizugiwa.db.engine import session_scope
 from mizugiwa.service.audit import Decision
@@ -31,11 +35,27 @@ FollowUpReaderDep = Annotated[Principal, Depends(require(Role.INVESTIGATOR, Role
 InvestigatorDep = Annotated[Principal, Depends(require(Role.INVESTIGATOR))]
 LookbackRunnerDep = Annotated[Principal, Depends(require(Role.ANALYST, Role.INVESTIGATOR))]
 VIEW_ENDPOINT = "GET /v1/follow-ups"
+RETRY_AFTER_SECONDS = 5
+log = structlog.get_logger("mizugiwa.service.follow_ups")
 OUTCOME_ENDPOINT = "POST /v1/follow-ups/{follow_up_id}/outcome"
 
 
 def _request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", "") or "")
+
+
+@contextmanager
+def _database() -> Iterator[None]:
+    """The database failing answers 503 with ``Retry-After`` (the work is undone), not 500."""
+    try:
+        yield
+    except DBAPIError as exc:
+        log.error("database unavailable", error=type(exc.orig).__name__)
+        raise HTTPException(
+            status_code=503,
+            detail="the database is unavailable: nothing was changed, try again shortly",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        ) from None
 
 
 @router.get(
@@ -63,7 +83,7 @@ def get_follow_ups(
     first, then other links to raided establishments, suspect sponsors and confirmed cases,
     broker contacts, reported documents. Each names the fact that caused it, its reasons in
     English and Japanese, and protection-first guidance: the person may be a victim."""
-    with session_scope(runtime.engine) as session:
+    with _database(), session_scope(runtime.engine) as session:
         rows, next_cursor = list_follow_ups(
             session,
             status=None if status == "all" else status,
@@ -74,6 +94,12 @@ def get_follow_ups(
             limit=limit,
         )
         items = [item(row, outcome) for row, outcome in rows]
+    with _database():
+        _log_view(runtime, request, principal, len(items))
+    return FollowUpPage(items=items, next_cursor=next_cursor)
+
+
+def _log_view(runtime: Any, request: Request, principal: Principal, count: int) -> None:
     runtime.decision_log.write(
         Decision(
             endpoint=VIEW_ENDPOINT,
@@ -81,10 +107,9 @@ def get_follow_ups(
             status=200,
             user_id=principal.user_id,
             input_sha256=getattr(request.state, "input_sha256", None),
-            reason_codes=[f"VIEW:{len(items)}"],
+            reason_codes=[f"VIEW:{count}"],
         )
     )
-    return FollowUpPage(items=items, next_cursor=next_cursor)
 
 
 @router.post(
@@ -116,31 +141,36 @@ def post_follow_up_outcome(
         )
         found.update(case_id=row.case_id, lines=lines)
 
-    runtime.decision_log.write(
-        Decision(
-            endpoint=OUTCOME_ENDPOINT,
-            request_id=_request_id(request),
-            status=200,
-            user_id=principal.user_id,
-            input_sha256=getattr(request.state, "input_sha256", None),
-            reason_codes=[f"FOLLOW_UP_OUTCOME:{body.outcome.value}"],
-        ),
-        also=write,
-    )
+    with _database():
+        runtime.decision_log.write(
+            Decision(
+                endpoint=OUTCOME_ENDPOINT,
+                request_id=_request_id(request),
+                status=200,
+                user_id=principal.user_id,
+                input_sha256=getattr(request.state, "input_sha256", None),
+                reason_codes=[f"FOLLOW_UP_OUTCOME:{body.outcome.value}"],
+            ),
+            also=write,
+        )
     lines: list[dict[str, Any]] = found["lines"]
     created = 0
     if lines:
-        report = runner.of_shared_lines(
-            runtime.engine,
-            runtime.settings,
-            lines,
-            found["case_id"],
-            trigger="follow-up outcome",
-            user_id=principal.user_id,
-            decision_log=runtime.decision_log,
-        )
-        created = report.created
         runtime.refresh_views()
+        try:
+            report = runner.of_shared_lines(
+                runtime.engine,
+                runtime.settings,
+                lines,
+                found["case_id"],
+                trigger="follow-up outcome",
+                user_id=principal.user_id,
+                decision_log=runtime.decision_log,
+            )
+            created = report.created
+        except DBAPIError as exc:
+            # The outcome is stored; `mizugiwa lookback --since` catches up on the case.
+            log.error("look-back after a follow-up outcome failed", error=type(exc.orig).__name__)
     return FollowUpOutcomeResponse(
         follow_up_id=follow_up_id,
         case_id=found["case_id"],
@@ -174,12 +204,13 @@ def post_lookback(
 
     if body.until is not None and body.until < body.since:
         raise InvalidRequestError("until: before since")
-    report = runner.since(
-        runtime.engine,
-        runtime.settings,
-        body.since,
-        body.until,
-        user_id=principal.user_id,
-        decision_log=runtime.decision_log,
-    )
+    with _database():
+        report = runner.since(
+            runtime.engine,
+            runtime.settings,
+            body.since,
+            body.until,
+            user_id=principal.user_id,
+            decision_log=runtime.decision_log,
+        )
     return {**report.summary(), "request_id": _request_id(request)}

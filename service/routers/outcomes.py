@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter, Request
+from sqlalchemy.exc import DBAPIError
 
 from mizugiwa.features.records import Outcome
 from mizugiwa.service import scoring
@@ -12,6 +14,7 @@ from mizugiwa.service.routers.scoring import request_info
 from mizugiwa.service.schemas import ErrorResponse, OutcomeResponse
 
 router = APIRouter(prefix="/v1", tags=["outcomes"])
+log = structlog.get_logger("mizugiwa.service.outcomes")
 
 
 @router.post(
@@ -32,13 +35,17 @@ def record_outcome(
     """
     response = scoring.submit_outcome(runtime, outcome, request_info(request, principal))
     if response.shared_case_id is not None:
-        # The confirmed case may concern cases stored before it: they become follow-ups.
-        lookback.after_shared_case(
-            runtime.engine,
-            runtime.settings,
-            response.shared_case_id,
-            outcome.case_id,
-            user_id=principal.user_id,
-            decision_log=runtime.decision_log,
-        )
+        # The confirmed case may concern cases stored before it: they become follow-ups. The
+        # outcome is stored already; a failing look-back is caught up by `mizugiwa lookback`.
+        try:
+            lookback.after_shared_case(
+                runtime.engine,
+                runtime.settings,
+                response.shared_case_id,
+                outcome.case_id,
+                user_id=principal.user_id,
+                decision_log=runtime.decision_log,
+            )
+        except DBAPIError as exc:
+            log.error("look-back after an outcome failed", error=type(exc.orig).__name__)
     return response

@@ -208,3 +208,21 @@ def test_an_interview_outcome_that_confirms_a_case_triggers_a_look_back(
             select(DecisionLogEntry.endpoint).where(DecisionLogEntry.endpoint.like("LOOKBACK%"))
         ).all()
     assert logged == ["LOOKBACK interview outcome"]
+
+
+def test_a_failing_database_answers_503_with_retry_after(
+    client: TestClient, runtime: ServiceRuntime, tokens: dict[str, str]
+) -> None:
+    from sqlalchemy import text
+
+    with runtime.engine.begin() as connection:
+        connection.execute(text("DROP TABLE service_follow_up_outcomes"))
+        connection.execute(text("DROP TABLE service_follow_ups"))
+        connection.execute(text("DROP TABLE tipdb_raids"))
+    response = client.get("/v1/follow-ups", headers=bearer(tokens["investigator"]))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    response = client.post(
+        "/v1/lookback", json={"since": "2025-01-01"}, headers=bearer(tokens["analyst"])
+    )
+    assert response.status_code == 503 and "Retry-After" in response.headers
