@@ -94,3 +94,37 @@ def test_reindex(cli: CliRunner, engine: Engine) -> None:
     result = cli.invoke(app, ["lookback", "--reindex"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.strip().splitlines()[-1])["reindexed_cases"] == 1
+
+
+def test_follow_up_outcomes_are_written_as_labels(
+    cli: CliRunner, engine: Engine, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from mizugiwa.features.records import Outcome, OutcomeKind
+    from mizugiwa.service.auth import add_user
+    from mizugiwa.service.lookback.worklist import record_follow_up_outcome
+
+    store(engine, application("APP-A"))
+    path = tmp_path / "broker.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in BROKER))
+    assert cli.invoke(app, ["db", "load", str(path)]).exit_code == 0
+    investigator = add_user(engine, "investigator", "investigator")
+    with session_scope(engine) as session:
+        follow_up = session.scalars(select(FollowUp)).one()
+        record_follow_up_outcome(
+            session,
+            follow_up.pk,
+            outcome=OutcomeKind.TRAFFICKING_VICTIM,
+            concluded_at=datetime(2025, 9, 1, tzinfo=UTC),
+            victim_support_offered=True,
+            recorded_by=investigator.user_id,
+            recorded_at=datetime.now(UTC),
+        )
+    out = tmp_path / "labels" / "outcomes.jsonl"
+    result = cli.invoke(app, ["lookback", "--labels", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1])["labels"] == 1
+    label = Outcome.model_validate_json(out.read_text(encoding="utf-8").strip())
+    assert label.case_id == "APP-A" and label.outcome is OutcomeKind.TRAFFICKING_VICTIM
+    assert label.victim_support_offered
