@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from mizugiwa.features.indicators.batch import fast_phone_key
 from mizugiwa.features.mrz_check import parse_mrz
 from mizugiwa.features.tipdb.normalise import (
     address_key,
@@ -41,7 +42,7 @@ def phone_keys(raw: str | None, country: str | None = None) -> list[str]:
     its reading in ``country`` (ISO alpha-3) and in Japan, each where it parses."""
     if not raw or not raw.strip():
         return []
-    keys = [phone_key(raw)]
+    keys = [fast_phone_key(raw) or phone_key(raw)]
     if keys[0].startswith("raw:"):
         for region in (country, "JPN"):
             if region:

@@ -72,9 +72,19 @@ def write_many_keys(
         session.execute(insert(_TABLE), rows)
 
 
+_KEY_COLUMNS = ("case_pk", "kind", "key", "field", "case_date")
+
+
 @functools.cache
-def _driver_statements(dialect: Dialect) -> tuple[DriverStatement, DriverStatement]:
-    return DriverStatement(_DELETE, dialect), DriverStatement(_INSERT, dialect)
+def _driver_delete(dialect: Dialect) -> DriverStatement:
+    return DriverStatement(_DELETE, dialect)
+
+
+@functools.cache
+def _driver_insert(dialect: Dialect, rows: int) -> DriverStatement:
+    """One multi-row ``INSERT`` of ``rows`` key rows (parameters ``kind_0``, ``key_0``...)."""
+    values = [{name: bindparam(f"{name}_{i}") for name in _KEY_COLUMNS} for i in range(rows)]
+    return DriverStatement(insert(_TABLE).values(values), dialect)
 
 
 def write_keys_driver(
@@ -85,11 +95,14 @@ def write_keys_driver(
     record: Mapping[str, Any],
     case_date: datetime,
 ) -> None:
-    """:func:`write_keys` for the scoring hot path (statements compiled once per dialect)."""
-    remove, add = _driver_statements(dialect)
-    transaction.execute(remove, {"case_pk": case_pk})
-    for row in key_rows(case_pk, kind, record, case_date):
-        transaction.execute(add, row)
+    """:func:`write_keys` for the scoring hot path: two statements (a delete and one
+    multi-row insert), compiled once per dialect and row count."""
+    transaction.execute(_driver_delete(dialect), {"case_pk": case_pk})
+    rows = key_rows(case_pk, kind, record, case_date)
+    if not rows:
+        return
+    values = {f"{name}_{i}": row[name] for i, row in enumerate(rows) for name in _KEY_COLUMNS}
+    transaction.execute(_driver_insert(dialect, len(rows)), values)
 
 
 def reindex(engine: Engine, batch: int = 5000) -> int:
