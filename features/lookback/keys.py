@@ -2,7 +2,8 @@
 names, in the normal forms the trafficking database stores (``features.tipdb.normalise``).
 
 A key is ``(kind, key, field)``: ``kind`` is what the key is (``phone``, ``address``,
-``org_id``, ``org_name``, ``sponsor``, ``document``), ``key`` its normal form and ``field``
+``org_id``, ``org_name``, ``sponsor``, ``document``; and ``visa_ref``, an entry's visa
+reference), ``key`` its normal form and ``field``
 where on the record it was found (``sponsor_phone``, ``employer``...), which the follow-up's
 reasons name. The keys are exact: a look-back is an index lookup, never a fuzzy scan.
 
@@ -25,7 +26,15 @@ from mizugiwa.features.tipdb.normalise import (
     sponsor_key,
 )
 
-KEY_KINDS: tuple[str, ...] = ("phone", "address", "org_id", "org_name", "sponsor", "document")
+KEY_KINDS: tuple[str, ...] = (
+    "phone",
+    "address",
+    "org_id",
+    "org_name",
+    "sponsor",
+    "document",
+    "visa_ref",
+)
 _MAX_KEY = 600
 
 
@@ -145,6 +154,10 @@ def entry_keys(record: Mapping[str, Any]) -> list[CaseKey]:
         )
     if record.get("declared_address"):
         _add(out, "address", [address_key(record["declared_address"])], "declared_address")
+    if record.get("visa_reference"):
+        # Not a fact's key: it lets a look-back that hits an application find the entries
+        # made on that visa.
+        _add(out, "visa_ref", [str(record["visa_reference"])], "visa_reference")
     return list(dict.fromkeys(out))
 
 

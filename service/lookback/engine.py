@@ -81,6 +81,7 @@ class _Hit:
     reasons: set[str] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
+    via: int | None = None  # for an entry: the application hit whose visa it travelled on
 
 
 def find_hits(
@@ -124,7 +125,50 @@ def find_hits(
                             hit.reasons.add(reason)
                             hit.fields.add(where)
                             hit.kinds.add(kind)
+    _entries_on_visas(session, facts, hits, horizon)
     return hits
+
+
+def _entries_on_visas(
+    session: Session,
+    facts: Sequence[Fact],
+    hits: dict[tuple[int, int], _Hit],
+    horizon: timedelta,
+) -> None:
+    """Add the border entries made on the visas of the applications hit (the person is, or
+    was, in Japan), for the same fact and reasons, when the entry too came before the fact."""
+    by_application: dict[int, list[int]] = {}
+    for case_pk, i in hits:
+        by_application.setdefault(case_pk, []).append(i)
+    pks = sorted(by_application)
+    for k in range(0, len(pks), _KEY_CHUNK):
+        ids = dict(
+            session.execute(
+                select(StoredCase.case_id, StoredCase.pk).where(
+                    StoredCase.pk.in_(pks[k : k + _KEY_CHUNK]), StoredCase.kind == "application"
+                )
+            ).all()
+        )
+        if not ids:
+            continue
+        rows = session.execute(
+            select(LookbackKey.case_pk, LookbackKey.key, LookbackKey.case_date).where(
+                LookbackKey.kind == "visa_ref", LookbackKey.key.in_(list(ids))
+            )
+        )
+        for entry_pk, application_id, case_date in rows:
+            application_pk = ids[application_id]
+            moment = _aware(case_date)
+            for i in by_application[application_pk]:
+                first, last = _window(facts[i], horizon)
+                if not first <= moment < last:
+                    continue
+                found = hits[(application_pk, i)]
+                hit = hits.setdefault((entry_pk, i), _Hit())
+                hit.reasons |= found.reasons
+                hit.fields |= {"visa_reference", *found.fields}
+                hit.kinds |= found.kinds
+                hit.via = application_pk
 
 
 def _rank(reasons: set[str], category: str | None) -> tuple[int, list[str]]:
@@ -187,6 +231,8 @@ def look_back(
         _, case_id, kind, post, case_date, visa_category = cases[case_pk]
         if case_id in exclude_case_ids:
             continue
+        if hit.via is not None:  # an entry on a visa: the visa's category
+            visa_category = cases[hit.via][5]
         rank, codes = _rank(hit.reasons, visa_category)
         for code in codes:
             report.by_reason[code] = report.by_reason.get(code, 0) + 1

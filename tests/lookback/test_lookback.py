@@ -209,3 +209,20 @@ def test_reindex_rebuilds_the_keys(engine: Engine) -> None:
     assert reindex(engine) == 2
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(LookbackKey)) == before
+
+
+def test_entries_on_a_visa_that_is_hit_are_followed_up_too(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    spouse = application("APP-SPOUSE", sponsor={"address": "3-1-2 Roppongi, Minato-ku, Tokyo"})
+    before = entry("ENT-BEFORE", visa_reference="APP-SPOUSE")
+    after = entry("ENT-AFTER", visa_reference="APP-SPOUSE", arrived_at="2025-07-01T14:30:00+09:00")
+    store(engine, spouse, before, after)
+    report = load_lines(engine, tmp_path, "raid.jsonl", [CLUB, CLUB_ADDRESS, RAID])
+    runner.after_import(engine, settings, report.sha256)
+    rows = {row.case_id: row for row in _follow_ups(engine)}
+    assert set(rows) == {"APP-SPOUSE", "ENT-BEFORE"}
+    entry_row = rows["ENT-BEFORE"]
+    assert entry_row.case_kind == "entry" and entry_row.rank == 0
+    assert entry_row.visa_category == "spouse_of_japanese"
+    assert entry_row.evidence["fields"] == ["sponsor_address", "visa_reference"]
