@@ -83,7 +83,9 @@ def _driver_delete(dialect: Dialect) -> DriverStatement:
 @functools.cache
 def _driver_insert(dialect: Dialect, rows: int) -> DriverStatement:
     """One multi-row ``INSERT`` of ``rows`` key rows (parameters ``kind_0``, ``key_0``...)."""
-    values = [{name: bindparam(f"{name}_{i}") for name in _KEY_COLUMNS} for i in range(rows)]
+    values: list[dict[str, Any]] = [
+        {name: bindparam(f"{name}_{i}") for name in _KEY_COLUMNS} for i in range(rows)
+    ]
     return DriverStatement(insert(_TABLE).values(values), dialect)
 
 
