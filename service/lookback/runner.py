@@ -1,4 +1,5 @@
-"""Running a look-back for a trigger, in one transaction, with its decision-log entry.
+"""Running a look-back for a trigger: the follow-ups in one transaction, then the run's
+decision-log entry.
 
 Three triggers, one path: an import into the trafficking database (``mizugiwa db load``, the
 facts that file wrote), a confirmed interview outcome (the facts it shared), and a period
