@@ -14,6 +14,7 @@ from mizugiwa.commands import (
     cases,
     db,
     export,
+    lookback,
     promote,
     schema,
     score,
@@ -40,6 +41,7 @@ app.command("promote")(promote.promote)
 app.command("score")(score.score)
 app.command("serve")(serve.serve)
 app.command("export")(export.export)
+app.command("lookback")(lookback.lookback)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     model_reload_seconds: float = Field(default=30.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = False
+    lookback_horizon_years: float = Field(
+        default=5.0,
+        gt=0,
+        le=30,
+        description="How far before a new fact a look-back searches stored cases, in years.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -25,6 +25,9 @@ step "shared trafficking database"
 step "visa applications known to the service (so border entries can refer to them)"
 "$MZ" cases load "$WORLD/applications.jsonl"
 
+step "look-back: facts recorded after the applications they concern become follow-ups"
+"$MZ" lookback --since 2000-01-01
+
 step "training, evaluation and fairness audit (MLflow: var/mlflow.sqlite3)"
 "$MZ" train --data "$WORLD" --seed "$SEED" | tee var/train-summary.log
 VERSION=$(tail -n 1 var/train-summary.log | "$BIN/python" -c 'import json,sys; print(json.load(sys.stdin)["model_version"])')
@@ -44,7 +47,8 @@ fi
 step "demo accounts (tokens in var/demo-accounts.txt)"
 : > var/demo-accounts.txt
 for spec in "officer_mnl consular_officer MNL" "officer_bkk consular_officer BKK" \
-            "inspector border_inspector -" "analyst analyst -" "auditor auditor -" "admin admin -"; do
+            "inspector border_inspector -" "investigator investigator -" "analyst analyst -" \
+            "auditor auditor -" "admin admin -"; do
   set -- $spec
   if [ "$3" = "-" ]; then "$MZ" users add "$1" --role "$2" >/dev/null 2>&1 || true
   else "$MZ" users add "$1" --role "$2" --post "$3" >/dev/null 2>&1 || true; fi

@@ -30,6 +30,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    INVESTIGATOR = "investigator"  # immigration bureau, national scope: follow-ups
 
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)

@@ -14,7 +14,7 @@ import base64
 import functools
 import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,6 +37,7 @@ from mizugiwa.service.errors import (
     InvalidRequestError,
     PermissionDeniedError,
 )
+from mizugiwa.service.lookback.keystore import write_keys, write_keys_driver, write_many_keys
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
 ENTITY_SOURCE = "mizugiwa_interview"
@@ -72,10 +73,12 @@ def store_scored(
     values = case_values(kind, record, score, request_id, scored_at)
     bind = session if isinstance(session, Connection) else session.get_bind()
     statement = _upsert(bind.dialect.name, scored=score is not None)
-    if session.execute(statement, values).first() is None:  # the WHERE kept the row as it was
+    stored = session.execute(statement, values).first()
+    if stored is None:  # the WHERE kept the row as it was
         raise ConflictError(
             f"case_id {values['case_id']!r} is already used by a case of another kind"
         )
+    write_keys(session, stored[0], kind, values["record"], values["case_date"])
 
 
 def store_scored_driver(
@@ -90,9 +93,46 @@ def store_scored_driver(
 ) -> None:
     """:func:`store_scored` for the scoring hot path, on a driver transaction."""
     values = case_values(kind, record, score, request_id, scored_at)
-    if transaction.execute(_driver_upsert(dialect), values) is None:
+    stored = transaction.execute(_driver_upsert(dialect), values)
+    if stored is None:
         raise ConflictError(
             f"case_id {values['case_id']!r} is already used by a case of another kind"
+        )
+    write_keys_driver(transaction, dialect, stored[0], kind, values["record"], values["case_date"])
+
+
+def store_many(
+    session: Session,
+    *,
+    kind: str,
+    records: Sequence[VisaApplication | BorderEntry],
+    scored_at: datetime,
+    batch: int = 2000,
+) -> None:
+    """:func:`store_scored` (unscored) for many records of one kind, with their look-back keys:
+    a few statements per batch instead of three per record. A case id already used by a case of
+    the other kind raises :class:`ConflictError` (the caller's transaction is rolled back)."""
+    statement = _upsert(session.get_bind().dialect.name, scored=False, returning=False)
+    for start in range(0, len(records), batch):
+        rows = [
+            case_values(kind, record, None, None, scored_at)
+            for record in records[start : start + batch]
+        ]
+        ids = [row["case_id"] for row in rows]
+        clash = session.scalar(
+            select(StoredCase.case_id).where(StoredCase.case_id.in_(ids), StoredCase.kind != kind)
+        )
+        if clash is not None:
+            raise ConflictError(f"case_id {clash!r} is already used by a case of another kind")
+        session.execute(statement, rows)
+        pks = dict(
+            session.execute(
+                select(StoredCase.case_id, StoredCase.pk).where(StoredCase.case_id.in_(ids))
+            ).all()
+        )
+        write_many_keys(
+            session,
+            [(pks[row["case_id"]], kind, row["record"], row["case_date"]) for row in rows],
         )
 
 
@@ -150,7 +190,7 @@ _SCORE_COLUMNS = (
 
 
 @functools.cache
-def _upsert(dialect: str, *, scored: bool) -> Any:
+def _upsert(dialect: str, *, scored: bool, returning: bool = True) -> Any:
     """``INSERT ... ON CONFLICT (case_id) DO UPDATE`` of a case row, for SQLite or PostgreSQL;
     a row of the other kind is left alone (no row changes: the caller answers 409)."""
     from sqlalchemy.dialects import postgresql, sqlite
@@ -169,11 +209,12 @@ def _upsert(dialect: str, *, scored: bool) -> Any:
     names = ("case_id", "kind", "status", *columns)
     statement = insert(table).values({name: bindparam(name) for name in names})
     # RETURNING, not rowcount: the drivers disagree on rowcount for an upsert that returns.
-    return statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[table.c.case_id],
         set_={name: statement.excluded[name] for name in columns},
         where=table.c.kind == statement.excluded.kind,
-    ).returning(table.c.pk)
+    )
+    return upsert.returning(table.c.pk) if returning else upsert
 
 
 _FIND_CASE = select(StoredCase.record).where(
@@ -264,15 +305,7 @@ def import_applications(engine: Engine, lines: Iterable[bytes], source: str) -> 
         return ImportReport(0, errors)
     now = datetime.now().astimezone()
     with session_scope(engine) as session:
-        for record in records:
-            store_scored(
-                session,
-                kind="application",
-                record=record,
-                score=None,
-                request_id=None,
-                scored_at=now,
-            )
+        store_many(session, kind="application", records=records, scored_at=now)
     return ImportReport(len(records), [])
 
 

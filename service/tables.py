@@ -7,20 +7,27 @@
 - :class:`InterviewOutcome`: interview results, the labels of the next training run.
 - :class:`DecisionLogEntry`: the append-only, hash-chained decision log. It holds digests and
   codes, never personal data.
+- :class:`LookbackKey`: the exact keys (phones, addresses, organisations, sponsors, travel
+  documents) each stored case is indexed under, written when the case is stored, so that a new
+  fact in the trafficking database finds the earlier cases it concerns by index.
+- :class:`FollowUp`: a stored case a new fact concerns, with its reasons and that fact;
+  :class:`FollowUpOutcome`: what the follow-up found (a label, like an interview outcome).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -29,7 +36,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mizugiwa.db.base import Base
 
-ROLES: tuple[str, ...] = ("consular_officer", "border_inspector", "analyst", "auditor", "admin")
+ROLES: tuple[str, ...] = (
+    "consular_officer",
+    "border_inspector",
+    "analyst",
+    "auditor",
+    "admin",
+    "investigator",
+)
+ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 REFERRAL_STATUSES: tuple[str, ...] = ("pending", "interviewed")
 
 
@@ -38,10 +53,7 @@ class User(Base):
 
     __tablename__ = "service_users"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('consular_officer', 'border_inspector', 'analyst', 'auditor', 'admin')",
-            name="role",
-        ),
+        CheckConstraint(ROLE_CHECK, name="role"),
         CheckConstraint(
             "(role = 'consular_officer') = (post_code IS NOT NULL)", name="officer_has_post"
         ),
@@ -120,3 +132,74 @@ class DecisionLogEntry(Base):
     error: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LookbackKey(Base):
+    """One lookup key of a stored case (``features.lookback.keys``), with the case's date so
+    that a look-back reads only the cases inside its horizon from the index."""
+
+    __tablename__ = "service_lookback_keys"
+    __table_args__ = (Index("ix_service_lookback_keys_lookup", "kind", "key", "case_date"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_pk: Mapped[int] = mapped_column(
+        ForeignKey("service_cases.pk", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    key: Mapped[str] = mapped_column(String(600))
+    field: Mapped[str] = mapped_column(String(24))
+    case_date: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+FOLLOW_UP_STATUSES: tuple[str, ...] = ("open", "closed")
+
+
+class FollowUp(Base):
+    """A stored case that a fact recorded after it concerns: one row per (case, fact).
+
+    ``reason_codes`` are catalogue codes (``models.reasons``); ``evidence`` names the fields of
+    the case and the database entities that met, never the values themselves. ``rank`` orders
+    the worklist: 0 for a spouse-visa holder linked to a raided establishment.
+    """
+
+    __tablename__ = "service_follow_ups"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        Index("uq_service_follow_ups_case_fact", "case_pk", "fact_type", "fact_id", unique=True),
+        Index("ix_service_follow_ups_worklist", "status", "rank", "case_date"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("service_cases.pk", ondelete="CASCADE"))
+    case_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_kind: Mapped[str] = mapped_column(String(12))
+    post_code: Mapped[str] = mapped_column(String(3))
+    case_date: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    visa_category: Mapped[str | None] = mapped_column(String(30))
+    fact_type: Mapped[str] = mapped_column(String(20))
+    fact_id: Mapped[str] = mapped_column(String(64), index=True)
+    fact_date: Mapped[date] = mapped_column(Date)
+    fact_recorded_at: Mapped[date] = mapped_column(Date)
+    reason_codes: Mapped[list[str]] = mapped_column(JSON)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rank: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[str] = mapped_column(String(64))
+
+
+class FollowUpOutcome(Base):
+    """What a follow-up found, recorded once per follow-up: a label for the next training run
+    (outcome kinds as for interviews), and whether protection was offered."""
+
+    __tablename__ = "service_follow_up_outcomes"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    follow_up_pk: Mapped[int] = mapped_column(
+        ForeignKey("service_follow_ups.pk", ondelete="RESTRICT"), unique=True
+    )
+    outcome: Mapped[str] = mapped_column(String(30))
+    victim_support_offered: Mapped[bool] = mapped_column(Boolean)
+    concluded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("service_users.pk"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

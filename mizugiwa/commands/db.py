@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 app = typer.Typer(help="The shared trafficking database.", no_args_is_help=True)
 
@@ -65,25 +69,41 @@ def load(
     """Import entity files, all or nothing per file; a rejected file lists line, field, reason."""
     from mizugiwa.db.engine import make_engine
     from mizugiwa.features.tipdb.loader import LoadError, load_files
+    from mizugiwa.service.lookback import runner
+    from mizugiwa.settings import get_settings
 
     url = _database_url()
     _require_schema(url)
     engine = make_engine(url)
+    rejected = 0
     try:
-        results = load_files(engine, files)
+        for result in load_files(engine, files):
+            if isinstance(result, LoadError):
+                rejected += 1
+                typer.echo(f"{result.path}: rejected, {len(result.errors)} error(s)", err=True)
+                for error in result.errors:
+                    typer.echo(f"  {error}", err=True)
+                continue
+            typer.echo(result.summary())
+            if not result.already_loaded and _has_cases(engine):
+                # What the file taught the database may concern cases stored before it.
+                report = runner.after_import(engine, get_settings(), result.sha256)
+                typer.echo(
+                    f"  look-back: {report.facts} facts, "
+                    f"{report.created} new follow-ups ({report.seconds:.2f} s)"
+                )
     finally:
         engine.dispose()
-    rejected = 0
-    for result in results:
-        if isinstance(result, LoadError):
-            rejected += 1
-            typer.echo(f"{result.path}: rejected, {len(result.errors)} error(s)", err=True)
-            for error in result.errors:
-                typer.echo(f"  {error}", err=True)
-        else:
-            typer.echo(result.summary())
     if rejected:
         raise typer.Exit(1)
+
+
+def _has_cases(engine: Engine) -> bool:
+    """Whether the service's case tables exist (a database of the trafficking tables alone
+    has nothing to look back over)."""
+    from sqlalchemy import inspect
+
+    return inspect(engine).has_table("service_lookback_keys")
 
 
 @app.command()

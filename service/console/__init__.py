@@ -36,6 +36,7 @@ def install_console(app: FastAPI) -> None:
     """Add the console to an app built by :func:`service.app.create_app` (idempotent)."""
     if getattr(app.state, "console", None) is not None:
         return
+    from mizugiwa.service.console.follow_up_routes import router as follow_up_router
     from mizugiwa.service.console.routes import router
 
     runtime = app.state.runtime
@@ -48,6 +49,7 @@ def install_console(app: FastAPI) -> None:
         sign_in_guard=SignInGuard(runtime.engine, settings.secret_key),
     )
     app.include_router(router)
+    app.include_router(follow_up_router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="console-static")
     install_offline_docs(app)
 

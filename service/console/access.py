@@ -46,6 +46,7 @@ PAGES: tuple[Page, ...] = (
     ),
     Page(f"{BASE}/decision-log", "nav.decision_log", "g", frozenset({Role.AUDITOR, Role.ADMIN})),
     Page(f"{BASE}/admin", "nav.admin", "u", frozenset({Role.ADMIN})),
+    Page(f"{BASE}/follow-ups", "nav.follow_ups", "f", frozenset({Role.INVESTIGATOR, Role.ANALYST})),
 )
 
 # Roles that see the analyst dashboard without its analyst-only links.

@@ -21,6 +21,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "nav.dashboard": ("Models and drift", "モデルとドリフト"),
     "nav.decision_log": ("Decision log", "判定記録"),
     "nav.admin": ("Accounts", "アカウント管理"),
+    "nav.follow_ups": ("Follow-ups", "追跡調査"),
     "nav.sign_out": ("Sign out", "ログアウト"),
     "nav.signed_in_as": ("Signed in as", "ログイン中"),
     "nav.skip": ("Skip to content", "本文へ移動"),
@@ -77,6 +78,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "role.analyst": ("analyst", "分析担当"),
     "role.auditor": ("auditor", "監査担当"),
     "role.admin": ("administrator", "管理者"),
+    "role.investigator": ("investigator", "調査担当"),
     # answer banner
     "answer.refer.post": ("REFER to interview", "面接審査へ回付"),
     "answer.refer.border": ("REFER to secondary inspection", "二次審査へ回付"),

@@ -27,11 +27,12 @@ PAGES = [
     "/console/dashboard",
     "/console/decision-log",
     "/console/admin",
+    "/console/follow-ups",
 ]
 ALLOWED = {
     "officer_mnl": {"/console/worklist"},
     "inspector": {"/console/inspection"},
-    "analyst": {"/console/dashboard"},
+    "analyst": {"/console/dashboard", "/console/follow-ups"},
     "auditor": {"/console/dashboard", "/console/decision-log"},
     "admin": {"/console/dashboard", "/console/decision-log", "/console/admin"},
 }

@@ -76,6 +76,7 @@ ROLE_ACCOUNTS: dict[str, tuple[Role, str | None]] = {
     "analyst": (Role.ANALYST, None),
     "auditor": (Role.AUDITOR, None),
     "admin": (Role.ADMIN, None),
+    "investigator": (Role.INVESTIGATOR, None),
 }
 
 

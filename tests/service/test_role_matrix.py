@@ -9,14 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from service_samples import APPLICATION, ENTRY, OUTCOME, ROLE_ACCOUNTS, bearer
 
-OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN = (
+OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN, INVESTIGATOR = (
     "consular_officer",
     "border_inspector",
     "analyst",
     "auditor",
     "admin",
+    "investigator",
 )
-EVERYONE = {OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN}
+EVERYONE = {OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN, INVESTIGATOR}
 PUBLIC = None
 
 # The specification of who may call what; the app's routes must match it exactly.
@@ -27,6 +28,9 @@ MATRIX: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/v1/referrals"): {OFFICER, INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
     ("POST", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
+    ("GET", "/v1/follow-ups"): {INVESTIGATOR, ANALYST},
+    ("POST", "/v1/follow-ups/{follow_up_id}/outcome"): {INVESTIGATOR},
+    ("POST", "/v1/lookback"): {INVESTIGATOR, ANALYST},
     ("GET", "/v1/reason-codes"): EVERYONE,
     ("GET", "/v1/model"): EVERYONE,
     ("GET", "/metrics"): {ADMIN, ANALYST},
@@ -39,6 +43,10 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/outcomes"): {"json": OUTCOME},
     ("GET", "/v1/watchlist/search"): {"params": {"kind": "person", "query": "SATO KENICHI"}},
     ("POST", "/v1/watchlist/search"): {"json": {"kind": "person", "query": "SATO KENICHI"}},
+    ("POST", "/v1/follow-ups/{follow_up_id}/outcome"): {
+        "json": {"outcome": "no_concern", "concluded_at": "2025-09-01T10:00:00+09:00"}
+    },
+    ("POST", "/v1/lookback"): {"json": {"since": "2025-01-01"}},
 }
 API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics")
 
@@ -49,6 +57,7 @@ def _call(
     options = dict(REQUESTS.get((method, path), {}))
     if path == "/v1/visa-applications/score" and post:
         options["json"] = {**APPLICATION, "post_code": post}  # an officer scores their own post's
+    path = path.replace("{follow_up_id}", "1")  # no such follow-up: 404 once past the role
     response = client.request(method, path, headers=headers, **options)
     return response.status_code
 

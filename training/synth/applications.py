@@ -13,6 +13,7 @@ import numpy as np
 from anyascii import anyascii
 
 from mizugiwa.training.synth.actors import (
+    ESTABLISHMENTS,
     NEVER,
     Actors,
     broker_name,
@@ -62,6 +63,9 @@ _MIX = np.array([n.mix for n in NATIONALITIES])
 _MIX = _MIX / _MIX.sum(axis=1, keepdims=True)
 _BROKER_TYPE = np.array([BROKER_TYPES.index(s.broker_type) for s in SCHEMES])
 _HAS_CONCERN = np.array([s.concern is not None for s in SCHEMES])
+_SHAM_RING = next(k for k, s in enumerate(SCHEMES) if s.name == "sham_marriage_ring")
+_ADULT = ESTABLISHMENTS.index("adult_entertainment")
+SHAM_AT_ESTABLISHMENT = 0.5  # sham-marriage spouses the ring puts to work at an establishment
 _FEMALE = np.array([FEMALE_SHARE[c] for c in CATEGORIES])
 _AGE_LO = np.array([AGE_RANGE[c][0] for c in CATEGORIES])
 _AGE_HI = np.array([AGE_RANGE[c][1] for c in CATEGORIES])
@@ -105,6 +109,7 @@ class ApplicationBlock:
     org_id: list[str | None]
     names: list[tuple[str, str, str, str]]  # family, given, dob, nationality
     female: np.ndarray
+    links: list[dict[str, str]] | None = None  # truth: broker, employer, establishment ids
 
 
 def generate_applications(
@@ -186,6 +191,15 @@ def generate_applications(
         employer_k[rows] = pick_before(
             rng, actors.organisations.raid_day[e], day[rows], flagged[rows]
         )
+    # Sham-marriage rings put half their spouses to work at an adult-entertainment
+    # establishment, and give its address (the dormitory) as the couple's: the establishments
+    # the police raid later. Only establishments not raided by the application date are used,
+    # so nothing of it is visible as of that date (the oracle is unchanged); the later raid is
+    # what a look-back finds. Drawn from a stream of its own, so every other draw of the block
+    # is as before.
+    side = rng.spawn(1)[0]
+    at_club = (scheme == _SHAM_RING) & (side.random(n) < SHAM_AT_ESTABLISHMENT)
+    club_k = _raided_later(side, actors.organisations.raid_day[_ADULT], day)
     own_phone = japanese_mobile(rng, n)
     own_foreign_phone = rng.integers(10**8, 10**9, n)
     phone_style = rng.integers(0, 3, n)
@@ -212,6 +226,8 @@ def generate_applications(
     mrz_texts: list[str] = []
     broker_ids: list[str | None] = []
     org_ids: list[str | None] = []
+    links: list[dict[str, str]] = []
+    at_club_list, club_k_list = at_club.tolist(), club_k.tolist()
     names: list[tuple[str, str, str, str]] = []
     submitted = (np.datetime_as_string(when, unit="s").astype(object) + "Z").tolist()
     birth_s, issue_s, expiry_s = _iso_days(birth), _iso_days(issue), _iso_days(expiry)
@@ -320,8 +336,14 @@ def generate_applications(
         broker_ids.append(broker_id)
         sponsor: dict[str, Any] | None = None
         org_id: str | None = None
+        link: dict[str, str] = {}
+        if broker_id is not None:
+            link["broker"] = broker_id
         if category == "spouse_of_japanese":
             sponsor = _spouse_sponsor(lists, i, is_female, sp_birth_s[i], own_address[i], x)
+            if at_club_list[i] and carrier_address is None:
+                sponsor["address"] = orgs.address[_ADULT][club_k_list[i]]
+                link["establishment"] = str(orgs.ids[_ADULT][club_k_list[i]])
             marriage: dict[str, Any] = {
                 "marriage_date": marriage_s[i],
                 "first_met_date": met_s[i],
@@ -338,6 +360,7 @@ def generate_applications(
         elif category in ("entertainer", "technical_intern", "skilled_worker"):
             e, k = lists["est"][i], lists["employer_k"][i]
             org_name = orgs.names[e][k]
+            link["employer"] = str(orgs.ids[e][k])
             if orgs.raid_day[e][k] != NEVER:
                 org_id = str(orgs.ids[e][k])
             employment: dict[str, Any] = {
@@ -370,6 +393,7 @@ def generate_applications(
                 "address": own_address[i],
             }
         org_ids.append(org_id)
+        links.append(link)
         if carrier_phone or carrier_address:
             holder = sponsor if sponsor is not None else applicant
             if carrier_phone:
@@ -405,7 +429,20 @@ def generate_applications(
         org_id=org_ids,
         names=names,
         female=female,
+        links=links,
     )
+
+
+def _raided_later(rng: np.random.Generator, raid_day: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """For each day, an establishment raided after it (uniformly among them), or one never
+    raided where none is (``raid_day`` ascending, ``NEVER`` last)."""
+    first = np.searchsorted(raid_day, day, side="right")
+    raided = int(np.searchsorted(raid_day, NEVER, side="left"))
+    later = np.maximum(raided - first, 0)
+    u = rng.random(day.size)
+    chosen = first + (u * later).astype(np.int64)
+    never = raided + (u * max(raid_day.size - raided, 1)).astype(np.int64)
+    return np.minimum(np.where(later > 0, chosen, never), raid_day.size - 1)
 
 
 def _pick_post(posts: tuple[tuple[str, float], ...], roll: float) -> str:

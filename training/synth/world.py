@@ -32,7 +32,7 @@ from mizugiwa.training.synth.names import spelling_variant
 from mizugiwa.training.synth.population import CRACKDOWN
 from mizugiwa.training.synth.schemes import CONCERNS, EXEMPT_MODEL, EXEMPT_SCHEMES, SCHEMES
 
-GENERATOR_VERSION = "1.1"
+GENERATOR_VERSION = "1.2"
 BLOCK = 20_000
 CAPACITY = 0.03  # share of cases the legacy process interviews
 AUDIT_SHARE = 0.01  # random audit of the cases it does not refer
@@ -141,7 +141,9 @@ def _application_block(b: int) -> dict[str, Any]:
         "records": _dumps(block.records),
         "tipdb": _dumps(block.tipdb),
         "truth": _dumps(
-            _truth(block.records, "application_id", "application", schemes, block.oracle)
+            _truth(
+                block.records, "application_id", "application", schemes, block.oracle, block.links
+            )
         ),
         "n": len(block.records),
         "ids": [r["application_id"] for r in block.records],
@@ -162,7 +164,14 @@ def _entry_block(b: int) -> dict[str, Any]:
         "records": _dumps(block.records),
         "tipdb": _dumps(block.tipdb),
         "truth": _dumps(
-            _truth(block.records, "entry_id", "entry", block.scheme_name, block.oracle)
+            _truth(
+                block.records,
+                "entry_id",
+                "entry",
+                block.scheme_name,
+                block.oracle,
+                [{"broker": b} if b else {} for b in block.broker_id],
+            )
         ),
         "n": len(block.records),
         "ids": [r["entry_id"] for r in block.records],
@@ -274,8 +283,16 @@ def _concat(parts: list[np.ndarray], key: str) -> np.ndarray:
 
 
 def _truth(
-    records: list[dict[str, Any]], id_key: str, kind: str, schemes: list[str], oracle: np.ndarray
+    records: list[dict[str, Any]],
+    id_key: str,
+    kind: str,
+    schemes: list[str],
+    oracle: np.ndarray,
+    links: list[dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
+    """Truth rows; ``links`` are the actors a case is truly linked to (the broker whose phone
+    or address it carries, its employer, the establishment a sham-marriage ring placed the
+    spouse at), which a look-back should find when they are recorded later."""
     rounded = np.round(oracle, 6).tolist()
     return [
         {
@@ -284,6 +301,7 @@ def _truth(
             "scheme": schemes[i],
             "concern": _SCHEME_CONCERN[schemes[i]],
             "oracle": dict(zip(CONCERNS, rounded[i], strict=True)),
+            "links": links[i] if links is not None else {},
         }
         for i, r in enumerate(records)
     ]

@@ -1,0 +1,1 @@
+"""Look-back and follow-up: see ``docs/follow-ups.md``."""
