@@ -263,9 +263,9 @@ class _Reader:
         qualifier = seg.component(0).strip().upper()
         role = PERSON_ROLES.get(qualifier)
         if role is None:  # the reporting party (MS) or another party: not a person on board
-            if self.legs or self.leg is not None or self.message_legs:
-                if qualifier != "MS":
-                    raise seg.fail(f"party qualifier {qualifier!r}: FL, FM, DDT or DDU expected")
+            after_legs = bool(self.legs or self.message_legs) or self.leg is not None
+            if after_legs and qualifier != "MS":
+                raise seg.fail(f"party qualifier {qualifier!r}: FL, FM, DDT or DDU expected")
             return
         if self.kind is None:
             raise seg.fail("a person before the BGM that says what the list is")
