@@ -23,7 +23,14 @@ from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.console import install_console
 from mizugiwa.service.errors import ServiceError
 from mizugiwa.service.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from mizugiwa.service.routers import meta, outcomes, referrals, scoring, watchlist
+from mizugiwa.service.routers import (
+    meta,
+    outcomes,
+    passenger_lists,
+    referrals,
+    scoring,
+    watchlist,
+)
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings, get_settings
 
@@ -135,7 +142,7 @@ def create_app(
             {"detail": "internal error", "request_id": _request_id(request)}, status_code=500
         )
 
-    for module in (scoring, outcomes, referrals, watchlist, meta):
+    for module in (scoring, outcomes, referrals, watchlist, passenger_lists, meta):
         app.include_router(module.router)
     install_console(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -20,12 +20,12 @@ class DateError(ValueError):
 def _split(text: str, fmt: str | None) -> tuple[int | None, int, int, int, int, int]:
     """(year or None when only two digits, two-digit year, month, day, hour, minute)."""
     if not text.isdigit():
-        raise DateError(f"{text!r} is not a date (digits expected)")
+        raise DateError("not a date (digits expected)")
     expected = FORMATS.get(fmt or "")
     if fmt and expected is None:
         raise DateError(f"date format {fmt!r} is not one of {', '.join(FORMATS)}")
     if expected is not None and len(text) != expected:
-        raise DateError(f"{text!r} does not have the {expected} digits of format {fmt}")
+        raise DateError(f"{len(text)} digits where format {fmt} has {expected}")
     if len(text) in (8, 12, 14):
         year: int | None = int(text[:4])
         rest = text[4:]
@@ -33,7 +33,7 @@ def _split(text: str, fmt: str | None) -> tuple[int | None, int, int, int, int, 
         year = None
         rest = text[2:]
     else:
-        raise DateError(f"{text!r} has {len(text)} digits: 6, 8, 10 or 12 expected")
+        raise DateError(f"{len(text)} digits: 6, 8, 10 or 12 expected")
     yy = int(text[2:4]) if year is not None else int(text[:2])
     hour = int(rest[4:6]) if len(rest) >= 6 else 0
     minute = int(rest[6:8]) if len(rest) >= 8 else 0
@@ -57,7 +57,7 @@ def _candidates(yy: int, month: int, day: int, hour: int, minute: int) -> list[d
         except DateError:
             continue  # 29 February of a year that is not a leap year in that century
     if not found:
-        raise DateError(f"{yy:02d}-{month:02d}-{day:02d} is not a date in any century")
+        raise DateError("not a date in any century")
     return found
 
 
@@ -69,7 +69,7 @@ def past_date(text: str, fmt: str | None, reference: datetime) -> date:
         return _build(year, month, day).date()
     before = [d for d in _candidates(yy, month, day, hour, minute) if d <= reference]
     if not before:
-        raise DateError(f"{text!r} lies after the message date in every century")
+        raise DateError("lies after the message date in every century")
     return before[-1].date()
 
 
@@ -99,7 +99,7 @@ def interchange_datetime(day: str, time: str | None) -> datetime:
     """The ``UNB`` preparation date and time (``YYMMDD`` or ``CCYYMMDD``, ``HHMM``); a two-digit
     year is in this century (interchanges are read soon after they are sent)."""
     if not day.isdigit() or len(day) not in (6, 8):
-        raise DateError(f"preparation date {day!r}: YYMMDD or CCYYMMDD expected")
+        raise DateError("preparation date: YYMMDD or CCYYMMDD expected")
     year = int(day[:4]) if len(day) == 8 else 2000 + int(day[:2])
     rest = day[-4:]
     hhmm = time if time and time.isdigit() and len(time) == 4 else "0000"

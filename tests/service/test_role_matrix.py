@@ -7,16 +7,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from service_samples import APPLICATION, ENTRY, OUTCOME, ROLE_ACCOUNTS, bearer
+from service_samples import APPLICATION, ENTRY, OUTCOME, PASSENGER_LIST, ROLE_ACCOUNTS, bearer
 
-OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN = (
+OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN, API_FEED = (
     "consular_officer",
     "border_inspector",
     "analyst",
     "auditor",
     "admin",
+    "api_feed",
 )
-EVERYONE = {OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN}
+EVERYONE = {OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN}  # people; not a carrier's gateway
 PUBLIC = None
 
 # The specification of who may call what; the app's routes must match it exactly.
@@ -24,6 +25,7 @@ MATRIX: dict[tuple[str, str], set[str] | None] = {
     ("POST", "/v1/visa-applications/score"): {OFFICER},
     ("POST", "/v1/border-entries/score"): {INSPECTOR},
     ("POST", "/v1/outcomes"): {OFFICER, INSPECTOR},
+    ("POST", "/v1/passenger-lists"): {INSPECTOR, API_FEED},
     ("GET", "/v1/referrals"): {OFFICER, INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
     ("GET", "/v1/reason-codes"): EVERYONE,
@@ -36,6 +38,7 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/visa-applications/score"): {"json": APPLICATION},
     ("POST", "/v1/border-entries/score"): {"json": ENTRY},
     ("POST", "/v1/outcomes"): {"json": OUTCOME},
+    ("POST", "/v1/passenger-lists"): {"content": PASSENGER_LIST},
     ("GET", "/v1/watchlist/search"): {"params": {"kind": "person", "query": "SATO KENICHI"}},
 }
 API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics")

@@ -1,0 +1,265 @@
+"""Passenger lists in the service: store a list once, screen every person, find them again.
+
+A list is keyed by its sender and reference: a list sent again replaces the one before (its
+persons are deleted and written anew, in the same transaction), so a flight never has two
+copies. Every person becomes a :class:`~service.tables.PreArrivalCase` with its flight, leg and
+port of arrival, screened by :func:`~features.paxlst.screening.screen_list` with what storage
+knows beyond the list (visa applications naming the document, the same document on other lists).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from mizugiwa.features.indicators.context import FeatureContext
+from mizugiwa.features.paxlst import PassengerList
+from mizugiwa.features.paxlst.batch import PassengerBatch
+from mizugiwa.features.paxlst.indicators import ListLinks, ScreeningContext
+from mizugiwa.features.paxlst.screening import ListScreen, screen_list
+from mizugiwa.features.tipdb.normalise import document_key, sponsor_key
+from mizugiwa.service.tables import PassengerListRecord, PreArrivalCase, StoredCase
+
+# How far apart two lists may arrive for a crew member on one and a passenger on the other to
+# be linked.
+CREW_WINDOW = timedelta(days=30)
+
+
+def list_id_of(sender: str, reference: str) -> str:
+    """A list's stable id: the same for every copy of it that the sender sends."""
+    digest = hashlib.sha256(f"{sender}\x1f{reference}".encode()).hexdigest()[:16]
+    return f"PL-{digest.upper()}"
+
+
+def case_id_of(list_id: str, seq: int) -> str:
+    """A person's pre-arrival case id: the list's id and the position on the list."""
+    return f"{list_id}-{seq:04d}"
+
+
+@dataclass(frozen=True)
+class StoredList:
+    """What was stored: the list's id, whether it replaced an earlier copy, and per person
+    the case id, role, referral and codes (no names)."""
+
+    list_id: str
+    list_kind: str
+    flight: str
+    arrival_port: str | None
+    arrives_at: datetime | None
+    replaced: bool
+    warnings: list[str]
+    degraded: list[str]
+    cases: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def referred(self) -> int:
+        return sum(1 for case in self.cases if case["refer"])
+
+    def to_json(self, *, screening: bool = True) -> dict[str, Any]:
+        """The answer; without ``screening`` (an airline's gateway) only the receipt."""
+        out: dict[str, Any] = {
+            "list_id": self.list_id,
+            "list_kind": self.list_kind,
+            "flight": self.flight,
+            "arrival_port": self.arrival_port,
+            "arrives_at": self.arrives_at.isoformat() if self.arrives_at else None,
+            "persons": len(self.cases),
+            "replaced": self.replaced,
+            "warnings": self.warnings,
+        }
+        if screening:
+            out.update(referred=self.referred, degraded=self.degraded, cases=self.cases)
+        return out
+
+
+def _application_links(session: Session, keys: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """Stored visa applications naming these documents (by number, then checked with the
+    issuing state), with the applicant's identity key and their referral."""
+    numbers = sorted({key.split("|", 1)[0] for key in keys})
+    if not numbers:
+        return {}
+    number = StoredCase.record["passport"]["number"].as_string()
+    rows = session.execute(
+        select(StoredCase.record, StoredCase.refer, StoredCase.reason_codes, StoredCase.rule_codes)
+        .where(StoredCase.kind == "application")
+        .where(number.in_(numbers))
+    )
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record, refer, reasons, rules in rows:
+        passport, applicant = record["passport"], record["applicant"]
+        key = document_key(passport["number"], passport["issuing_state"])
+        if key not in keys:
+            continue
+        out[key].append(
+            {
+                "application_id": record["application_id"],
+                "identity": sponsor_key(
+                    [applicant["family_name"], applicant.get("given_names") or ""],
+                    applicant["date_of_birth"],
+                ),
+                "refer": bool(refer),
+                "reason_codes": [*(rules or []), *(reasons or [])],
+            }
+        )
+    return dict(out)
+
+
+def _other_list_links(
+    session: Session, keys: set[str], list_id: str, arrives_at: datetime | None
+) -> dict[str, list[dict[str, Any]]]:
+    """The same documents on other stored lists arriving within :data:`CREW_WINDOW`."""
+    if not keys:
+        return {}
+    query = (
+        select(
+            PreArrivalCase.document_key,
+            PassengerListRecord.list_id,
+            PreArrivalCase.flight,
+            PreArrivalCase.role,
+            PreArrivalCase.arrives_at,
+        )
+        .join(PassengerListRecord, PassengerListRecord.pk == PreArrivalCase.list_pk)
+        .where(PreArrivalCase.document_key.in_(sorted(keys)))
+        .where(PassengerListRecord.list_id != list_id)
+    )
+    if arrives_at is not None:
+        query = query.where(
+            PreArrivalCase.arrives_at.between(arrives_at - CREW_WINDOW, arrives_at + CREW_WINDOW)
+        )
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key, other_id, flight, role, when in session.execute(query):
+        out[key].append(
+            {
+                "list_id": other_id,
+                "flight": flight,
+                "role": role,
+                "arrives": when.isoformat() if when else None,
+            }
+        )
+    return dict(out)
+
+
+def links_for(session: Session, pax: PassengerList, keys: Iterable[str | None]) -> ListLinks:
+    """What storage knows beyond the list about its documents."""
+    wanted = {key for key in keys if key}
+    list_id = list_id_of(pax.sender, pax.reference)
+    return ListLinks(
+        applications=_application_links(session, wanted),
+        other_lists=_other_list_links(session, wanted, list_id, pax.arrival_leg.arrives),
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def store_and_screen(
+    session: Session,
+    pax: PassengerList,
+    features: FeatureContext | None,
+    *,
+    message_sha256: str,
+    received_by: int | None,
+    now: datetime | None = None,
+) -> StoredList:
+    """Screen ``pax`` and store it with its persons in ``session`` (the caller commits),
+    replacing an earlier copy with the same sender and reference."""
+    now = now or datetime.now(UTC)
+    batch = PassengerBatch.from_list(pax)
+    keys = batch.document_key.tolist()
+    screen: ListScreen = screen_list(pax, ScreeningContext(features, links_for(session, pax, keys)))
+    list_id = list_id_of(pax.sender, pax.reference)
+    final = pax.arrival_leg
+    row = session.scalar(
+        select(PassengerListRecord).where(
+            PassengerListRecord.sender == pax.sender,
+            PassengerListRecord.reference == pax.reference,
+        )
+    )
+    replaced = row is not None
+    if row is None:
+        row = PassengerListRecord(list_id=list_id, sender=pax.sender, reference=pax.reference)
+        session.add(row)
+    else:
+        session.execute(delete(PreArrivalCase).where(PreArrivalCase.list_pk == row.pk))
+    row.list_kind = pax.list_kind
+    row.flight = final.flight
+    row.arrival_port = final.to_port
+    row.arrives_at = _aware(final.arrives)
+    row.legs = [leg.to_json() for leg in pax.legs]
+    row.warnings = list(pax.warnings)
+    row.persons_count = len(pax.persons)
+    row.referred_count = sum(1 for p in screen.persons if p.refer)
+    row.degraded = list(screen.degraded)
+    row.message_sha256 = message_sha256
+    row.received_at = now
+    row.received_by = received_by
+    session.flush()
+    cases = []
+    values = []
+    for seq, (person, screened) in enumerate(zip(pax.persons, screen.persons, strict=True), 1):
+        leg_index = int(batch.leg[seq - 1])
+        leg = pax.legs[leg_index]
+        case_id = case_id_of(list_id, seq)
+        values.append(
+            {
+                "case_id": case_id,
+                "list_pk": row.pk,
+                "seq": seq,
+                "role": person.role,
+                "flight": leg.flight,
+                "leg": leg_index,
+                "port_code": leg.to_port,
+                "arrives_at": _aware(leg.arrives),
+                "document_key": keys[seq - 1],
+                "booking_reference": person.booking_reference,
+                "record": person.to_json(),
+                "refer": screened.refer,
+                "rule_codes": screened.rule_codes,
+                "reasons": screened.to_json()["reasons"],
+                "scored_at": now,
+            }
+        )
+        cases.append(
+            {
+                "case_id": case_id,
+                "role": person.role,
+                "leg": leg_index,
+                "port_code": leg.to_port,
+                "refer": screened.refer,
+                "rule_codes": screened.rule_codes,
+                "reason_codes": [reason.code for reason in screened.reasons],
+            }
+        )
+    if values:
+        session.execute(PreArrivalCase.__table__.insert(), values)
+    return StoredList(
+        list_id=list_id,
+        list_kind=pax.list_kind,
+        flight=final.flight,
+        arrival_port=final.to_port,
+        arrives_at=_aware(final.arrives),
+        replaced=replaced,
+        warnings=list(pax.warnings),
+        degraded=list(screen.degraded),
+        cases=cases,
+    )
+
+
+def message_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decode_message(body: bytes) -> str:
+    """The message text: UTF-8 (syntax UNOY) or, failing that, Latin-1 (UNOA to UNOC)."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
