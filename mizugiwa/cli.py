@@ -13,6 +13,7 @@ from mizugiwa.commands import (
     audit,
     cases,
     db,
+    paxlst,
     promote,
     schema,
     score,
@@ -32,6 +33,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.add_typer(cases.app, name="cases")
+app.add_typer(paxlst.app, name="paxlst")
 app.command("schema")(schema.schema)
 app.command("synth")(synth.synth)
 app.command("train")(train.train)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from mizugiwa.features.indicators.context import FeatureContext
@@ -135,6 +135,8 @@ def _other_list_links(
         )
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for key, other_id, flight, role, when in session.execute(query):
+        if key is None:
+            continue
         out[key].append(
             {
                 "list_id": other_id,
@@ -160,6 +162,36 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
+@dataclass(frozen=True)
+class Screened:
+    """A list screened against storage, ready to store."""
+
+    batch: PassengerBatch
+    screen: ListScreen
+
+    @property
+    def codes(self) -> list[str]:
+        """Every code that fired on the list, once, sorted."""
+        return sorted({r.code for p in self.screen.persons for r in p.reasons})
+
+    @property
+    def rule_codes(self) -> list[str]:
+        return sorted({code for p in self.screen.persons for code in p.rule_codes})
+
+    @property
+    def referred(self) -> bool:
+        return any(p.refer for p in self.screen.persons)
+
+
+def screen_against_storage(
+    session: Session, pax: PassengerList, features: FeatureContext | None
+) -> Screened:
+    """Screen ``pax`` with the trafficking database and what storage links to it."""
+    batch = PassengerBatch.from_list(pax)
+    links = links_for(session, pax, batch.document_key.tolist())
+    return Screened(batch, screen_list(pax, ScreeningContext(features, links)))
+
+
 def store_and_screen(
     session: Session,
     pax: PassengerList,
@@ -168,13 +200,16 @@ def store_and_screen(
     message_sha256: str,
     received_by: int | None,
     now: datetime | None = None,
+    screened: Screened | None = None,
 ) -> StoredList:
-    """Screen ``pax`` and store it with its persons in ``session`` (the caller commits),
-    replacing an earlier copy with the same sender and reference."""
+    """Store ``pax`` with its persons and their screening in ``session`` (the caller
+    commits), replacing an earlier copy with the same sender and reference; screened here
+    unless ``screened`` is given."""
     now = now or datetime.now(UTC)
-    batch = PassengerBatch.from_list(pax)
+    if screened is None:
+        screened = screen_against_storage(session, pax, features)
+    batch, screen = screened.batch, screened.screen
     keys = batch.document_key.tolist()
-    screen: ListScreen = screen_list(pax, ScreeningContext(features, links_for(session, pax, keys)))
     list_id = list_id_of(pax.sender, pax.reference)
     final = pax.arrival_leg
     row = session.scalar(
@@ -204,7 +239,7 @@ def store_and_screen(
     session.flush()
     cases = []
     values = []
-    for seq, (person, screened) in enumerate(zip(pax.persons, screen.persons, strict=True), 1):
+    for seq, (person, person_screen) in enumerate(zip(pax.persons, screen.persons, strict=True), 1):
         leg_index = int(batch.leg[seq - 1])
         leg = pax.legs[leg_index]
         case_id = case_id_of(list_id, seq)
@@ -221,9 +256,9 @@ def store_and_screen(
                 "document_key": keys[seq - 1],
                 "booking_reference": person.booking_reference,
                 "record": person.to_json(),
-                "refer": screened.refer,
-                "rule_codes": screened.rule_codes,
-                "reasons": screened.to_json()["reasons"],
+                "refer": person_screen.refer,
+                "rule_codes": person_screen.rule_codes,
+                "reasons": person_screen.to_json()["reasons"],
                 "scored_at": now,
             }
         )
@@ -233,13 +268,13 @@ def store_and_screen(
                 "role": person.role,
                 "leg": leg_index,
                 "port_code": leg.to_port,
-                "refer": screened.refer,
-                "rule_codes": screened.rule_codes,
-                "reason_codes": [reason.code for reason in screened.reasons],
+                "refer": person_screen.refer,
+                "rule_codes": person_screen.rule_codes,
+                "reason_codes": [reason.code for reason in person_screen.reasons],
             }
         )
     if values:
-        session.execute(PreArrivalCase.__table__.insert(), values)
+        session.execute(insert(PreArrivalCase), values)
     return StoredList(
         list_id=list_id,
         list_kind=pax.list_kind,
