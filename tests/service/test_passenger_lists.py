@@ -1,0 +1,66 @@
+"""``POST /v1/passenger-lists``: a list stored and screened, a receipt for the airline's
+gateway, a rejection that names the segment and stores nothing, and the decision logged."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from service_samples import PASSENGER_LIST, bearer
+from sqlalchemy import func, select
+
+from mizugiwa.db.engine import session_scope
+from mizugiwa.service.runtime import ServiceRuntime
+from mizugiwa.service.tables import DecisionLogEntry, PassengerListRecord, PreArrivalCase
+
+EDIFACT = {"content-type": "application/edifact"}
+
+
+def _post(client: TestClient, token: str, body: str) -> dict:
+    response = client.post(
+        "/v1/passenger-lists", content=body, headers={**bearer(token), **EDIFACT}
+    )
+    return {"status": response.status_code, **response.json()}
+
+
+def test_an_inspector_gets_the_screening(client: TestClient, tokens: dict[str, str]) -> None:
+    answer = _post(client, tokens["inspector"], PASSENGER_LIST)
+    assert answer["status"] == 200
+    assert (answer["flight"], answer["arrival_port"], answer["persons"]) == ("PR428", "NRT", 1)
+    [case] = answer["cases"]
+    assert case["refer"] is True
+    assert case["rule_codes"] == ["PL-DOC-EXPIRED"]  # the specimen passport expired in 2012
+    assert answer["degraded"] == []  # the (empty) trafficking database was read
+
+
+def test_the_airline_gateway_gets_a_receipt_only(
+    client: TestClient, tokens: dict[str, str], runtime: ServiceRuntime
+) -> None:
+    answer = _post(client, tokens["airline_gateway"], PASSENGER_LIST)
+    assert answer["status"] == 200
+    assert "cases" not in answer and "referred" not in answer
+    again = _post(client, tokens["airline_gateway"], PASSENGER_LIST)
+    assert again["replaced"] is True and again["list_id"] == answer["list_id"]
+    with session_scope(runtime.engine) as session:
+        assert session.scalar(select(func.count()).select_from(PassengerListRecord)) == 1
+        assert session.scalar(select(func.count()).select_from(PreArrivalCase)) == 1
+        logged = session.scalars(
+            select(DecisionLogEntry).where(DecisionLogEntry.endpoint == "POST /v1/passenger-lists")
+        ).all()
+        assert [entry.rules_fired for entry in logged] == [["PL-DOC-EXPIRED"]] * 2
+        assert all(entry.case_id == answer["list_id"] for entry in logged)
+        assert all("ERIKSSON" not in str(entry.__dict__) for entry in logged)
+
+
+def test_a_broken_message_is_rejected_and_nothing_stored(
+    client: TestClient, tokens: dict[str, str], runtime: ServiceRuntime
+) -> None:
+    for body, segment in (
+        (PASSENGER_LIST.replace("PAXLST:D:05B", "CUSRES:D:05B"), "segment 2 (UNH)"),
+        (PASSENGER_LIST[: PASSENGER_LIST.index("DOC+P") + 10], "segment 15: truncated"),
+        (PASSENGER_LIST.replace("UNT+18+1", "UNT+17+1"), "segment 19 (UNT)"),
+    ):
+        answer = _post(client, tokens["inspector"], body)
+        assert answer["status"] == 422
+        assert answer["detail"].startswith(f"passenger list rejected: {segment}")
+    with session_scope(runtime.engine) as session:
+        assert session.scalar(select(func.count()).select_from(PassengerListRecord)) == 0
+        assert session.scalar(select(func.count()).select_from(PreArrivalCase)) == 0
