@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from mizugiwa.features.records import BorderEntry, Concern, Outcome, VisaApplication
 from mizugiwa.service.audit import Decision
 from mizugiwa.service.auth import Principal, Role
+from mizugiwa.service.booth_link import add_prearrival_reasons
 from mizugiwa.service.cases import find_application, record_outcome, store_scored_driver
 from mizugiwa.service.driver_sql import DriverTransaction
 from mizugiwa.service.errors import NotReadyError, PermissionDeniedError
@@ -196,6 +197,7 @@ def score_entry_json(
         linked,
         linked_cache=runtime.linked_probabilities.for_state(model.scorer, context),
     )
+    add_prearrival_reasons(runtime, entry, row, skipped)  # the airline's list, screened before
     _store_and_log(runtime, ENTRY_ENDPOINT, "entry", entry, row, info, skipped)
     _count(runtime, "entry", row, bool(skipped))
     return _finish(row, info.request_id, skipped)

@@ -4,10 +4,12 @@ gateway, a rejection that names the segment and stores nothing, and the decision
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from service_samples import PASSENGER_LIST, bearer
+from service_samples import ENTRY, PASSENGER_LIST, bearer
 from sqlalchemy import func, select
 
-from mizugiwa.db.engine import session_scope
+from mizugiwa.db.engine import make_engine, session_scope
+from mizugiwa.features.records import BorderEntry
+from mizugiwa.service.booth_link import add_prearrival_reasons
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.service.tables import DecisionLogEntry, PassengerListRecord, PreArrivalCase
 
@@ -64,3 +66,49 @@ def test_a_broken_message_is_rejected_and_nothing_stored(
     with session_scope(runtime.engine) as session:
         assert session.scalar(select(func.count()).select_from(PassengerListRecord)) == 0
         assert session.scalar(select(func.count()).select_from(PreArrivalCase)) == 0
+
+
+def _score_shape() -> dict:
+    """The JSON form of an entry's score before the pre-arrival hook (model says no)."""
+    return {"refer": False, "referred_by": [], "reasons": [], "rules_fired": []}
+
+
+def test_the_booth_finds_the_prearrival_case(
+    client: TestClient, tokens: dict[str, str], runtime: ServiceRuntime
+) -> None:
+    stored = _post(client, tokens["inspector"], PASSENGER_LIST)
+    entry = BorderEntry.model_validate(ENTRY)  # PR428, the same passport, the same day
+    row = _score_shape()
+    skipped: list[str] = []
+    case_id = add_prearrival_reasons(runtime, entry, row, skipped)
+    assert case_id == f"{stored['list_id']}-0001"
+    assert row["refer"] is True and row["referred_by"] == ["rule"]
+    [hit] = row["rules_fired"]
+    assert hit["code"] == "PL-DOC-EXPIRED"
+    assert hit["evidence"]["prearrival_case_id"] == case_id
+    assert skipped == []
+    with session_scope(runtime.engine) as session:
+        linked = session.scalar(select(PreArrivalCase.entry_case_id))
+    assert linked == ENTRY["entry_id"]
+    # another flight, or the same flight a week later: no link
+    for changes in ({"flight_number": "PR432"}, {"arrived_at": "2025-04-08T14:30:00+09:00"}):
+        other = BorderEntry.model_validate({**ENTRY, **changes})
+        assert add_prearrival_reasons(runtime, other, _score_shape(), []) is None
+
+
+def test_the_booth_answers_when_the_database_does_not(
+    client: TestClient, tokens: dict[str, str], runtime: ServiceRuntime
+) -> None:
+    _post(client, tokens["inspector"], PASSENGER_LIST)
+    runtime.engine.dispose()
+    broken = runtime.engine.url
+    runtime.engine = make_engine("sqlite:////nonexistent/folder/db.sqlite3")
+    try:
+        skipped: list[str] = []
+        row = _score_shape()
+        entry = BorderEntry.model_validate(ENTRY)
+        assert add_prearrival_reasons(runtime, entry, row, skipped) is None
+        assert skipped and skipped[0].startswith("pre-arrival lookup skipped")
+        assert row == _score_shape()
+    finally:
+        runtime.engine = make_engine(broken.render_as_string(hide_password=False))
