@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from mizugiwa.features.indicators.context import FeatureContext
@@ -274,7 +274,8 @@ def store_and_screen(
             }
         )
     if values:
-        session.execute(insert(PreArrivalCase), values)
+        # Core insert: one executemany, without the ORM's per-row bookkeeping
+        session.execute(cast(Table, PreArrivalCase.__table__).insert(), values)
     return StoredList(
         list_id=list_id,
         list_kind=pax.list_kind,
