@@ -19,7 +19,7 @@ from typing import Any
 
 from pydifact.control import Characters
 from pydifact.exceptions import EDISyntaxError, ValidationError
-from pydifact.parser import Parser, TokenIterator
+from pydifact.parser import Parser
 from pydifact.segments import Segment, SegmentFactory
 from pydifact.token import Token
 from pydifact.tokenizer import Tokenizer
@@ -106,7 +106,8 @@ class _Parser(Parser):
             message = message[9:].lstrip("\r\n")
         else:
             chars = characters or self.characters
-        tokens = TokenIterator(_RegexTokenizer().get_tokens(message, chars))
+        # one pass of pydifact's segment assembly over the whole token stream
+        tokens = _RegexTokenizer().get_tokens(message, chars)
         for raw in self.convert_tokens_to_raw_segments(tokens):
             yield self.convert_raw_segment_to_segment(raw, directory=self.directory)
 
