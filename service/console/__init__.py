@@ -34,6 +34,7 @@ def install_console(app: FastAPI) -> None:
     """Add the console to an app built by :func:`service.app.create_app` (idempotent)."""
     if getattr(app.state, "console", None) is not None:
         return
+    from mizugiwa.service.console.flights_routes import router as flights_router
     from mizugiwa.service.console.routes import router
 
     runtime = app.state.runtime
@@ -45,6 +46,7 @@ def install_console(app: FastAPI) -> None:
         secure_cookies=settings.environment not in ("local", "test"),
     )
     app.include_router(router)
+    app.include_router(flights_router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="console-static")
 
     @app.get("/", include_in_schema=False)

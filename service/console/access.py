@@ -35,6 +35,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page(f"{BASE}/worklist", "nav.worklist", "w", frozenset({Role.CONSULAR_OFFICER})),
     Page(f"{BASE}/inspection", "nav.inspection", "i", frozenset({Role.BORDER_INSPECTOR})),
+    Page(f"{BASE}/flights", "nav.flights", "f", frozenset({Role.BORDER_INSPECTOR})),
     Page(
         f"{BASE}/dashboard",
         "nav.dashboard",

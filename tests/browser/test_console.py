@@ -19,10 +19,16 @@ HOME = {
     "auditor": "/console/dashboard",
     "admin": "/console/dashboard",
 }
-PAGES = ["/console/worklist", "/console/inspection", "/console/dashboard", "/console/decision-log"]
+PAGES = [
+    "/console/worklist",
+    "/console/inspection",
+    "/console/flights",
+    "/console/dashboard",
+    "/console/decision-log",
+]
 ALLOWED = {
     "officer_mnl": {"/console/worklist"},
-    "inspector": {"/console/inspection"},
+    "inspector": {"/console/inspection", "/console/flights"},
     "analyst": {"/console/dashboard"},
     "auditor": {"/console/dashboard", "/console/decision-log"},
     "admin": {"/console/dashboard", "/console/decision-log"},

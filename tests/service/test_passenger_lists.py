@@ -3,6 +3,8 @@ gateway, a rejection that names the segment and stores nothing, and the decision
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from service_samples import ENTRY, PASSENGER_LIST, bearer
 from sqlalchemy import func, select
@@ -112,3 +114,27 @@ def test_the_booth_answers_when_the_database_does_not(
         assert row == _score_shape()
     finally:
         runtime.engine = make_engine(broken.render_as_string(hide_password=False))
+
+
+def test_the_flights_page_lists_referred_passengers_first(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    _post(client, tokens["inspector"], PASSENGER_LIST)
+    form = client.get("/console/sign-in").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert csrf is not None
+    signed = client.post(
+        "/console/sign-in",
+        data={"name": "inspector", "token": tokens["inspector"], "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert signed.status_code in (302, 303)
+    page = client.get("/console/flights?port=NRT")
+    assert page.status_code == 200
+    html = page.text
+    assert "PR428 MNL → NRT" in html
+    assert "ERIKSSON ANNA MARIA" in html
+    assert "PL-DOC-EXPIRED" in html
+    assert 'id="latest-lists"' in html  # the sample flight landed long ago
+    other = client.get("/console/flights?port=KIX").text
+    assert "No passenger list has been received." in other
