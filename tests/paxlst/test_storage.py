@@ -198,3 +198,18 @@ def test_cli_load_stores_good_files_and_rejects_bad_ones(
 def test_person_json_has_no_surprises() -> None:
     person = Person(role="passenger", family_name="A", given_names="")
     assert person.to_json()["document_number"] is None
+
+
+def test_the_example_flight_of_make_run(migrated_db_url: str) -> None:
+    from mizugiwa.settings import REPO_ROOT
+
+    text = (REPO_ROOT / "examples" / "passenger-lists" / "VN300-NRT.edi").read_text()
+    stored = _store(migrated_db_url, text)
+    cases = stored["cases"]
+    assert isinstance(cases, list)
+    assert [case["rule_codes"] for case in cases] == [
+        ["PL-DOC-SHARED", "PL-GROUP-REFERRED"],
+        ["PL-DOC-SHARED"],
+        ["PL-GROUP-REFERRED", "PL-MINOR-UNRELATED"],
+        [],
+    ]
