@@ -75,3 +75,6 @@ OperatorDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.ANALYST))]
 PassengerListSenderDep = Annotated[
     Principal, Depends(require(Role.BORDER_INSPECTOR, Role.API_FEED))
 ]
+PrearrivalReaderDep = Annotated[
+    Principal, Depends(require(Role.BORDER_INSPECTOR, Role.ANALYST, Role.AUDITOR))
+]

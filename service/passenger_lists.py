@@ -299,3 +299,40 @@ def decode_message(body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return body.decode("latin-1")
+
+
+def referral_events(
+    session: Session, *, port: str | None, after: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Pre-arrival referrals stored after event ``after`` (oldest first), at ``port`` when
+    given, and the cursor to ask from next. A list sent again yields its referrals anew (its
+    screening may have changed). Codes only, never names."""
+    query = (
+        select(PreArrivalCase, PassengerListRecord.list_id, PassengerListRecord.received_at)
+        .join(PassengerListRecord, PassengerListRecord.pk == PreArrivalCase.list_pk)
+        .where(PreArrivalCase.refer.is_(True), PreArrivalCase.pk > after)
+        .order_by(PreArrivalCase.pk)
+        .limit(limit)
+    )
+    if port:
+        query = query.where(PreArrivalCase.port_code == port)
+    events = []
+    cursor = after
+    for case, list_id, received_at in session.execute(query):
+        cursor = case.pk
+        events.append(
+            {
+                "event": case.pk,
+                "case_id": case.case_id,
+                "list_id": list_id,
+                "role": case.role,
+                "flight": case.flight,
+                "port_code": case.port_code,
+                "arrives_at": case.arrives_at,
+                "received_at": received_at,
+                "rule_codes": list(case.rule_codes or ()),
+                "reason_codes": [reason["code"] for reason in case.reasons or ()],
+                "entry_case_id": case.entry_case_id,
+            }
+        )
+    return events, cursor

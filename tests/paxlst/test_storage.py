@@ -213,3 +213,25 @@ def test_the_example_flight_of_make_run(migrated_db_url: str) -> None:
         ["PL-GROUP-REFERRED", "PL-MINOR-UNRELATED"],
         [],
     ]
+
+
+def test_migration_0104_matches_the_tables_and_goes_down(migrated_db_url: str) -> None:
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from mizugiwa.db.base import Base
+    from mizugiwa.db.migrate import alembic_config
+
+    mine = ("service_passenger_lists", "service_prearrival_cases", "service_users")
+    engine = make_engine(migrated_db_url)
+    try:
+        with engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert [d for d in diffs if any(name in str(d) for name in mine)] == []
+        command.downgrade(alembic_config(migrated_db_url), "0101_service")
+        tables = set(inspect(engine).get_table_names())
+        assert not {"service_passenger_lists", "service_prearrival_cases"} & tables
+    finally:
+        engine.dispose()

@@ -138,3 +138,22 @@ def test_the_flights_page_lists_referred_passengers_first(
     assert 'id="latest-lists"' in html  # the sample flight landed long ago
     other = client.get("/console/flights?port=KIX").text
     assert "No passenger list has been received." in other
+
+
+def test_the_prearrival_referral_feed(client: TestClient, tokens: dict[str, str]) -> None:
+    headers = bearer(tokens["inspector"])
+    stored = _post(client, tokens["airline_gateway"], PASSENGER_LIST)
+    feed = client.get("/v1/passenger-lists/referrals", headers=headers).json()
+    [event] = feed["items"]
+    assert event["case_id"] == f"{stored['list_id']}-0001"
+    assert (event["flight"], event["port_code"]) == ("PR428", "NRT")
+    assert event["rule_codes"] == ["PL-DOC-EXPIRED"]
+    assert "ERIKSSON" not in str(feed)
+    after = feed["next_after"]
+    newer = client.get(f"/v1/passenger-lists/referrals?after={after}", headers=headers).json()
+    assert newer == {"items": [], "next_after": after}
+    elsewhere = client.get("/v1/passenger-lists/referrals?port=KIX", headers=headers).json()
+    assert elsewhere["items"] == []
+    _post(client, tokens["airline_gateway"], PASSENGER_LIST)  # sent again: screened again
+    again = client.get(f"/v1/passenger-lists/referrals?after={after}", headers=headers).json()
+    assert [e["case_id"] for e in again["items"]] == [event["case_id"]]

@@ -26,6 +26,7 @@ MATRIX: dict[tuple[str, str], set[str] | None] = {
     ("POST", "/v1/border-entries/score"): {INSPECTOR},
     ("POST", "/v1/outcomes"): {OFFICER, INSPECTOR},
     ("POST", "/v1/passenger-lists"): {INSPECTOR, API_FEED},
+    ("GET", "/v1/passenger-lists/referrals"): {INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/referrals"): {OFFICER, INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
     ("GET", "/v1/reason-codes"): EVERYONE,

@@ -87,6 +87,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_service_prearrival_cases")),
         sa.UniqueConstraint("case_id", name=op.f("uq_service_prearrival_cases_case_id")),
+        sqlite_autoincrement=True,  # the referral feed's order: a pk is never reused
     )
     with op.batch_alter_table("service_prearrival_cases", schema=None) as batch_op:
         for column in (
