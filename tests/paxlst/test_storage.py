@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -235,3 +235,47 @@ def test_migration_0104_matches_the_tables_and_goes_down(migrated_db_url: str) -
         assert not {"service_passenger_lists", "service_prearrival_cases"} & tables
     finally:
         engine.dispose()
+
+
+def test_the_booth_link_on_each_backend(migrated_db_url: str) -> None:
+    """The hook's query (document key, flight, arrival window in UTC) on SQLite and
+    PostgreSQL; the service's own tests walk it through the app."""
+    from types import SimpleNamespace
+
+    from mizugiwa.features.mrz_check import make_td3
+    from mizugiwa.features.records import BorderEntry
+    from mizugiwa.service.booth_link import add_prearrival_reasons
+    from mizugiwa.service.breaker import DatabaseBreaker
+
+    text = D05B_PASSENGERS.replace("DTM+36:300109", "DTM+36:250109")  # expired before travel
+    _store(migrated_db_url, text)
+    mrz = make_td3(
+        family_name="DELA CRUZ",
+        given_names="MARIA LUZ",
+        number="P1234567A",
+        issuing_state="PHL",
+        nationality="PHL",
+        birth_date=date(1998, 5, 4),
+        sex="F",
+        expiry_date=date(2025, 1, 9),
+    )
+    entry = BorderEntry.model_validate(
+        {
+            "entry_id": "ENT-1",
+            "port_code": "NRT",
+            "arrived_at": "2025-04-01T23:50:00+09:00",
+            "flight_number": "PR 428",
+            "mrz": mrz,
+            "declared_purpose": "family",
+            "declared_stay_days": 30,
+        }
+    )
+    engine = make_engine(migrated_db_url)
+    runtime = SimpleNamespace(engine=engine, database=DatabaseBreaker())
+    row: dict[str, object] = {"refer": False, "referred_by": [], "reasons": [], "rules_fired": []}
+    try:
+        case_id = add_prearrival_reasons(runtime, entry, row, [])  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+    assert case_id is not None and case_id.endswith("-0001")
+    assert [hit["code"] for hit in row["rules_fired"]] == ["PL-DOC-EXPIRED"]  # type: ignore[attr-defined,index]
