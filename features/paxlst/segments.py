@@ -66,8 +66,13 @@ class _RegexTokenizer(Tokenizer):
             chars.component_separator, chars.data_separator, chars.segment_terminator, release
         )
         unescape = re.compile(re.escape(release) + "(.)")
+        # separators are the same token every time: made once (the assembler only reads them)
+        component = Token(Token.Type.COMPONENT_SEPARATOR, chars.component_separator)
+        data = Token(Token.Type.DATA_SEPARATOR, chars.data_separator)
+        terminator = Token(Token.Type.TERMINATOR, chars.segment_terminator)
+        content = Token.Type.CONTENT
         position = 0
-        last: Token.Type | None = None
+        last: Token | None = None
         for match in pattern.finditer(message):
             if match.start() != position:
                 break
@@ -77,22 +82,19 @@ class _RegexTokenizer(Tokenizer):
                 text = match.group("content")
                 if release in text:
                     text = unescape.sub(r"\1", text)
-                last = Token.Type.CONTENT
-                yield Token(last, text)
+                last = Token(content, text)
             elif kind == "component":
-                last = Token.Type.COMPONENT_SEPARATOR
-                yield Token(last, chars.component_separator)
+                last = component
             elif kind == "data":
-                last = Token.Type.DATA_SEPARATOR
-                yield Token(last, chars.data_separator)
+                last = data
             else:
-                last = Token.Type.TERMINATOR
-                yield Token(last, chars.segment_terminator)
+                last = terminator
+            yield last
         if position != len(message):
             if message[position] == release:
                 raise EDISyntaxError("a release character with nothing (or a line break) after it")
             raise EDISyntaxError("Unexpected end of EDI messages.")
-        if last is not None and last is not Token.Type.TERMINATOR:
+        if last is not None and last is not terminator:
             raise EDISyntaxError("Unexpected end of EDI messages.")
 
 
