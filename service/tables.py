@@ -170,7 +170,7 @@ class PreArrivalCase(Base):
 
     __tablename__ = "service_prearrival_cases"
     # pk orders the referral feed: never reused, even when a replaced list's rows are deleted
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(String(64), unique=True)
