@@ -36,6 +36,7 @@ from mizugiwa.settings import Settings, get_settings
 
 log = structlog.get_logger("mizugiwa.service")
 LOGGED_REJECTIONS = frozenset({403, 404, 409, 422})
+RETRY_AFTER_SECONDS = 5
 
 DESCRIPTION = """Risk referrals for visa and border screening against human trafficking.
 
@@ -122,6 +123,8 @@ def create_app(
         if exc.STATUS in LOGGED_REJECTIONS:
             _log_rejection(request, exc.STATUS, exc.detail)
         headers = {"WWW-Authenticate": "Bearer"} if exc.STATUS == 401 else None
+        if exc.STATUS == 503:  # a dependency is down or not ready: say when to try again
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return JSONResponse(
             {"detail": exc.detail, "request_id": _request_id(request)},
             status_code=exc.STATUS,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from mizugiwa.db.engine import make_engine, session_scope
 from mizugiwa.features.records import BorderEntry
+from mizugiwa.service.audit import DecisionLog
 from mizugiwa.service.booth_link import add_prearrival_reasons
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.service.tables import DecisionLogEntry, PassengerListRecord, PreArrivalCase
@@ -157,3 +158,23 @@ def test_the_prearrival_referral_feed(client: TestClient, tokens: dict[str, str]
     _post(client, tokens["airline_gateway"], PASSENGER_LIST)  # sent again: screened again
     again = client.get(f"/v1/passenger-lists/referrals?after={after}", headers=headers).json()
     assert [e["case_id"] for e in again["items"]] == [event["case_id"]]
+
+
+def test_a_database_that_fails_gives_503_with_retry_after(
+    client: TestClient, tokens: dict[str, str], runtime: ServiceRuntime
+) -> None:
+    working = runtime.decision_log
+    runtime.decision_log = DecisionLog(make_engine("sqlite:////nonexistent/folder/db.sqlite3"))
+    try:
+        response = client.post(
+            "/v1/passenger-lists",
+            content=PASSENGER_LIST,
+            headers={**bearer(tokens["inspector"]), **EDIFACT},
+        )
+    finally:
+        runtime.decision_log = working
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.json()["detail"].startswith("passenger list not stored: database unavailable")
+    with session_scope(runtime.engine) as session:
+        assert session.scalar(select(func.count()).select_from(PassengerListRecord)) == 0
