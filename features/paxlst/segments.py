@@ -52,7 +52,7 @@ def _token_pattern(component: str, data: str, terminator: str, release: str) -> 
         rf"(?P<content>(?:[^{specials}]|{rel}[^\n])+)"
         rf"|(?P<component>{re.escape(component)})"
         rf"|(?P<data>{re.escape(data)})"
-        rf"|(?P<terminator>{re.escape(terminator)})[ \r\n]*"
+        rf"|(?P<terminator>{re.escape(terminator)})[ \t\r\n]*"
     )
 
 
@@ -105,7 +105,7 @@ class _Parser(Parser):
         if message.startswith("UNA"):
             chars = Characters.from_str(message[:9])
             yield self.factory.create_segment("UNA", str(chars))
-            message = message[9:].lstrip("\r\n")
+            message = message[9:].lstrip(" \t\r\n")
         else:
             chars = characters or self.characters
         # one pass of pydifact's segment assembly over the whole token stream

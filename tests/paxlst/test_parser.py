@@ -54,13 +54,16 @@ def test_all_segments_on_one_line_and_leading_white_space() -> None:
     one_line = D05B_PASSENGERS.replace("\n", "")
     indented = "\n\n   " + "\n".join("    " + line for line in D05B_PASSENGERS.splitlines())
     crlf = D05B_PASSENGERS.replace("\n", "\r\n")
+    tabs = "\t" + D05B_PASSENGERS.replace("\n", "\n\t")
     expected = parse_paxlst(D05B_PASSENGERS)
-    for text in (one_line, indented, crlf):
+    for text in (one_line, indented, crlf, tabs):
         assert parse_paxlst(text) == expected
 
 
 def test_una_with_default_characters_is_the_same_as_none() -> None:
-    assert parse_paxlst("UNA:+.? '\n" + D05B_PASSENGERS) == parse_paxlst(D05B_PASSENGERS)
+    expected = parse_paxlst(D05B_PASSENGERS)
+    assert parse_paxlst("UNA:+.? '\n" + D05B_PASSENGERS) == expected
+    assert parse_paxlst("  UNA:+.? '  \n  " + D05B_PASSENGERS) == expected
 
 
 def test_two_digit_years() -> None:
