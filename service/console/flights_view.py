@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mizugiwa.service.console.flight_graph import Traveller, links_svg
 from mizugiwa.service.tables import PassengerListRecord, PreArrivalCase
 
 LOOK_BACK = timedelta(hours=2)
@@ -33,8 +34,16 @@ def _flight(row: PassengerListRecord, cases: list[PreArrivalCase]) -> dict[str, 
     for case in cases:
         if case.booking_reference:
             bookings[case.booking_reference].append(case.seq)
+    drawing = links_svg(
+        (
+            Traveller(case.seq, case.refer, case.booking_reference, case.document_key)
+            for case in cases
+        ),
+        f"{row.flight}: links between travellers",
+    )
     return {
         "list_id": row.list_id,
+        "links_svg": drawing,
         "flight": row.flight,
         "list_kind": row.list_kind,
         "from": (row.legs or [{}])[-1].get("from"),

@@ -173,6 +173,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "flights.reasons": ("Reasons", "理由"),
     "flights.at_booth": ("seen at the booth", "審査ブースで照会済み"),
     "flights.warning": ("List warning", "名簿の警告"),
+    "flights.links": (
+        "Links of referred travellers by list number: solid, one booking; dashed, one "
+        "document number; red, referred.",
+        "面接対象者のつながり（名簿番号）: 実線は同一予約、破線は同一旅券番号、赤は面接対象者。",
+    ),
     "inspection.title": ("Border inspection", "入国審査"),
     "inspection.port": ("Port", "空港・港"),
     "inspection.mrz": ("Passport MRZ (2 or 3 lines)", "旅券のMRZ（2行または3行）"),

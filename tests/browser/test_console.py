@@ -299,6 +299,10 @@ def test_flights_page_shows_referred_passengers_with_reasons(page: Any, server: 
     text = flight.inner_text()
     for code in ("PL-DOC-SHARED", "PL-MINOR-UNRELATED", "PL-GROUP-REFERRED"):
         assert code in text
+    drawing = flight.locator("svg.flight-links")
+    assert drawing.locator("circle").count() == 3
+    assert drawing.locator("line[data-kind=document]").count() == 1
+    assert drawing.locator("line[data-kind=booking]").count() == 1
     screenshot(page, "flights")
     page.click("#lang-switch")
     assert page.locator("h1").inner_text() == "到着便"
