@@ -15,6 +15,7 @@ from mizugiwa.commands import (
     db,
     export,
     lookback,
+    paxlst,
     promote,
     schema,
     score,
@@ -34,6 +35,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.add_typer(cases.app, name="cases")
+app.add_typer(paxlst.app, name="paxlst")
 app.command("schema")(schema.schema)
 app.command("synth")(synth.synth)
 app.command("train")(train.train)

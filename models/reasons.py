@@ -171,6 +171,20 @@ def catalogue() -> list[dict[str, Any]]:
                 }
             found["applies_to"].append(spec.name)
             found["doc"] = " ".join(part for part in (found["doc"], rule.doc) if part)
+    from mizugiwa.features.paxlst.indicators import PASSENGER_FEATURES, REFERRING
+
+    for ind in PASSENGER_FEATURES:  # pre-arrival passengers, from airline passenger lists
+        entries[ind.code] = {
+            "code": ind.code,
+            "kind": "rule" if ind.code in REFERRING else "indicator",
+            "concern": ind.concern.value if ind.concern else None,
+            "text_en": ind.text_en,
+            "text_ja": ind.text_ja,
+            "applies_to": ["passenger"],
+            "features": [ind.name],
+            "shown_as_reason": True,
+            "doc": ind.doc,
+        }
     for item in PROTECTION_CODES:
         entries[item["code"]] = {**item, "shown_as_reason": False}
     for item in FOLLOW_UP_CODES:

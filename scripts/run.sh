@@ -27,6 +27,15 @@ step "visa applications known to the service (so border entries can refer to the
 
 step "look-back: facts recorded after the applications they concern become follow-ups"
 "$MZ" lookback --since 2000-01-01
+step "airline passenger lists of the last 14 arrival days (pre-arrival screening)"
+if [ ! -d "$WORLD/passenger-lists" ]; then  # a world written before the lists were
+  "$BIN/python" -c "import sys; from pathlib import Path; from mizugiwa.training.synth.passenger_lists import write_passenger_lists as w; w(Path(sys.argv[1]) / 'entries.jsonl', Path(sys.argv[1]) / 'passenger-lists', int(sys.argv[2]))" "$WORLD" "$SEED"
+fi
+LISTS=()
+for day in $(ls "$WORLD/passenger-lists" | tail -n 14); do LISTS+=("$WORLD/passenger-lists/$day"/*.edi); done
+# and a hand-written flight that shows what only a list shows (docs/passenger-lists.md)
+"$MZ" paxlst load "${LISTS[@]}" examples/passenger-lists/*.edi > var/passenger-lists.log
+echo "$(wc -l < var/passenger-lists.log) lists stored and screened (var/passenger-lists.log)"
 
 step "training, evaluation and fairness audit (MLflow: var/mlflow.sqlite3)"
 "$MZ" train --data "$WORLD" --seed "$SEED" | tee var/train-summary.log
@@ -48,7 +57,7 @@ step "demo accounts (tokens in var/demo-accounts.txt)"
 : > var/demo-accounts.txt
 for spec in "officer_mnl consular_officer MNL" "officer_bkk consular_officer BKK" \
             "inspector border_inspector -" "investigator investigator -" "analyst analyst -" \
-            "auditor auditor -" "admin admin -"; do
+            "auditor auditor -" "admin admin -" "airline_gw api_feed -"; do
   set -- $spec
   if [ "$3" = "-" ]; then "$MZ" users add "$1" --role "$2" >/dev/null 2>&1 || true
   else "$MZ" users add "$1" --role "$2" --post "$3" >/dev/null 2>&1 || true; fi

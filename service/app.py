@@ -23,12 +23,21 @@ from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.console import install_console
 from mizugiwa.service.errors import ServiceError
 from mizugiwa.service.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from mizugiwa.service.routers import follow_ups, meta, outcomes, referrals, scoring, watchlist
+from mizugiwa.service.routers import (
+    follow_ups,
+    meta,
+    outcomes,
+    passenger_lists,
+    referrals,
+    scoring,
+    watchlist,
+)
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings, get_settings
 
 log = structlog.get_logger("mizugiwa.service")
 LOGGED_REJECTIONS = frozenset({403, 404, 409, 422})
+RETRY_AFTER_SECONDS = 5
 
 DESCRIPTION = """Risk referrals for visa and border screening against human trafficking.
 
@@ -115,6 +124,8 @@ def create_app(
         if exc.STATUS in LOGGED_REJECTIONS:
             _log_rejection(request, exc.STATUS, exc.detail)
         headers = {"WWW-Authenticate": "Bearer"} if exc.STATUS == 401 else None
+        if exc.STATUS == 503:  # a dependency is down or not ready: say when to try again
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return JSONResponse(
             {"detail": exc.detail, "request_id": _request_id(request)},
             status_code=exc.STATUS,
@@ -135,7 +146,7 @@ def create_app(
             {"detail": "internal error", "request_id": _request_id(request)}, status_code=500
         )
 
-    for module in (scoring, outcomes, referrals, watchlist, follow_ups, meta):
+    for module in (scoring, outcomes, referrals, watchlist, follow_ups, passenger_lists, meta):
         app.include_router(module.router)
     install_console(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

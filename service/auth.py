@@ -31,9 +31,12 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
     INVESTIGATOR = "investigator"  # immigration bureau, national scope: follow-ups
+    API_FEED = "api_feed"  # an airline or carrier gateway sending passenger lists
 
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
+# The people who use the service; a carrier's gateway only ever sends passenger lists.
+STAFF_ROLES: frozenset[Role] = ALL_ROLES - {Role.API_FEED}
 
 
 @dataclass(frozen=True)

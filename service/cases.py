@@ -30,7 +30,7 @@ from mizugiwa.db.engine import session_scope
 from mizugiwa.features.contract import Score
 from mizugiwa.features.jsonl import JsonLinesError, parse_line
 from mizugiwa.features.kinds import kind, kinds
-from mizugiwa.features.records import Outcome, OutcomeKind, VisaApplication
+from mizugiwa.features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
 from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction
 from mizugiwa.service.errors import (
     ConflictError,

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from mizugiwa.service.audit import input_digest
-from mizugiwa.service.auth import ALL_ROLES, Principal, Role
+from mizugiwa.service.auth import STAFF_ROLES, Principal, Role
 from mizugiwa.service.errors import PermissionDeniedError
 from mizugiwa.service.runtime import ServiceRuntime
 
@@ -57,7 +57,7 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     return check
 
 
-AnyUserDep = Annotated[Principal, Depends(require(*ALL_ROLES))]
+AnyUserDep = Annotated[Principal, Depends(require(*STAFF_ROLES))]
 OutcomeRecorderDep = Annotated[
     Principal, Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR))
 ]
@@ -70,3 +70,9 @@ WatchlistSearcherDep = Annotated[
     Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR, Role.ANALYST)),
 ]
 OperatorDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.ANALYST))]
+PassengerListSenderDep = Annotated[
+    Principal, Depends(require(Role.BORDER_INSPECTOR, Role.API_FEED))
+]
+PrearrivalReaderDep = Annotated[
+    Principal, Depends(require(Role.BORDER_INSPECTOR, Role.ANALYST, Role.AUDITOR))
+]

@@ -8,6 +8,7 @@ could not be stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from mizugiwa.features.kinds import CaseKindSpec, kind
 from mizugiwa.features.records import Concern, Outcome
 from mizugiwa.service.audit import Decision
 from mizugiwa.service.auth import Principal, Role
+from mizugiwa.service.booth_link import add_prearrival_reasons
 from mizugiwa.service.cases import find_case, record_outcome, store_scored_driver
 from mizugiwa.service.driver_sql import DriverTransaction
 from mizugiwa.service.errors import NotReadyError, PermissionDeniedError
@@ -27,6 +29,12 @@ from mizugiwa.service.schemas import OutcomeResponse, ScoreResponse
 
 log = structlog.get_logger("mizugiwa.service.scoring")
 OUTCOME_ENDPOINT = "POST /v1/outcomes"
+# What the service adds to a kind's answer from its own stores, after the scorer: a border entry
+# gets the reasons its traveller's airline passenger list was screened with. One entry per kind,
+# so a kind adds its step here rather than a branch in the scoring path.
+ENRICHERS: dict[str, Callable[[ServiceRuntime, Any, dict[str, Any], list[str]], object]] = {
+    "entry": add_prearrival_reasons,
+}
 
 
 @dataclass(frozen=True)
@@ -197,6 +205,9 @@ def score_case_json(
         cache[spec.case_id(record)] = {
             Concern(c): float(p) for c, p in row["probabilities"].items()
         }
+    enrich = ENRICHERS.get(spec.name)
+    if enrich is not None:
+        enrich(runtime, record, row, skipped)
     endpoint = f"POST /v1{spec.service.path}"
     _store_and_log(runtime, endpoint, spec.name, record, row, info, skipped)
     _count(runtime, spec.name, row, bool(skipped))

@@ -12,6 +12,9 @@
   fact in the trafficking database finds the earlier cases it concerns by index.
 - :class:`FollowUp`: a stored case a new fact concerns, with its reasons and that fact;
   :class:`FollowUpOutcome`: what the follow-up found (a label, like an interview outcome).
+- :class:`PassengerListRecord` and :class:`PreArrivalCase`: airline passenger lists (PAXLST)
+  as received, and each person on them as a pre-arrival case with its screening, linked to
+  the border entry when the traveller reaches the booth.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,6 +47,7 @@ ROLES: tuple[str, ...] = (
     "auditor",
     "admin",
     "investigator",
+    "api_feed",
 )
 ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role}'" for role in ROLES))
 REFERRAL_STATUSES: tuple[str, ...] = ("pending", "interviewed")
@@ -203,3 +208,60 @@ class FollowUpOutcome(Base):
     concluded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_by: Mapped[int] = mapped_column(ForeignKey("service_users.pk"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PassengerListRecord(Base):
+    """A passenger or crew list as last received: one row per (sender, reference), so a list
+    sent again replaces the one before. The persons are :class:`PreArrivalCase` rows."""
+
+    __tablename__ = "service_passenger_lists"
+    __table_args__ = (
+        UniqueConstraint("sender", "reference"),
+        CheckConstraint("list_kind IN ('passengers', 'crew')", name="list_kind"),
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[str] = mapped_column(String(64), unique=True)
+    sender: Mapped[str] = mapped_column(String(35))
+    reference: Mapped[str] = mapped_column(String(70))
+    list_kind: Mapped[str] = mapped_column(String(10))
+    flight: Mapped[str] = mapped_column(String(12), index=True)
+    arrival_port: Mapped[str | None] = mapped_column(String(5), index=True)
+    arrives_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    legs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    persons_count: Mapped[int] = mapped_column(Integer)
+    referred_count: Mapped[int] = mapped_column(Integer)
+    degraded: Mapped[list[str]] = mapped_column(JSON, default=list)
+    message_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class PreArrivalCase(Base):
+    """One person on a stored list: the pre-arrival case, its flight, leg and port of arrival,
+    its screening, and the border entry it was linked to at the booth."""
+
+    __tablename__ = "service_prearrival_cases"
+    # pk orders the referral feed: never reused, even when a replaced list's rows are deleted
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(64), unique=True)
+    list_pk: Mapped[int] = mapped_column(
+        ForeignKey("service_passenger_lists.pk", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    flight: Mapped[str] = mapped_column(String(12), index=True)
+    leg: Mapped[int] = mapped_column(Integer)
+    port_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    arrives_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    document_key: Mapped[str | None] = mapped_column(String(80), index=True)
+    booking_reference: Mapped[str | None] = mapped_column(String(35), index=True)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    refer: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    rule_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    entry_case_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -317,46 +317,60 @@ def watchlisted_sponsors(batch: Any, ctx: Any) -> Column:
     ``NAME_ONLY`` (1) where the index matches the name but one side has no date of birth, else 0
     (0 without a sponsor name). Common names are shared by many innocent people, so only a
     confirmed identity may refer by rule; a name alone is evidence for the model."""
+    return batch.memo(
+        ("watchlist_sponsor", id(ctx)),
+        lambda: watchlisted_people(
+            ctx,
+            days_of(batch),
+            batch.sponsor_person_key(),
+            batch.sponsor_family_name,
+            batch.sponsor_given_names,
+            batch.sponsor_birth_day,
+        ),
+    )
 
-    def compute() -> Column:
-        days = days_of(batch)
-        values = np.zeros(len(batch), dtype=np.float64)
-        details: Details = {}
-        keys = batch.sponsor_person_key()
-        has = present(keys)
-        built = derived(ctx.snapshot)
-        if has.any():
-            exact = built.suspects.counts(keys[has].tolist(), days[has]) > 0
-            for i in np.flatnonzero(has)[exact]:
-                values[i] = CONFIRMED
+
+def watchlisted_people(
+    ctx: Any,
+    days: np.ndarray,
+    keys: np.ndarray,
+    family_names: np.ndarray,
+    given_names: np.ndarray,
+    birth_days: np.ndarray,
+) -> Column:
+    """The match of :func:`watchlisted_sponsors` for any persons: ``keys`` their
+    :func:`~features.normalise.sponsor_key` (None without a birth date), the names and
+    birth days (float days, NaN unknown) to search the watchlist index with, as of ``days``."""
+    values = np.zeros(len(keys), dtype=np.float64)
+    details: Details = {}
+    has = present(keys)
+    built = derived(ctx.snapshot)
+    if has.any():
+        exact = built.suspects.counts(keys[has].tolist(), days[has]) > 0
+        for i in np.flatnonzero(has)[exact]:
+            values[i] = CONFIRMED
+            details[int(i)] = {
+                "watchlist_person": built.suspect_ids.get(keys[i], []),
+                "match": "exact name and date of birth",
+            }
+    if ctx.index is not None:
+        named = np.flatnonzero(present(family_names) & (values == 0))
+        for i in named:
+            name = " ".join(part for part in (given_names[i], family_names[i]) if part)
+            hits = [
+                c
+                for c in _fuzzy(ctx, "person", name, _dob_text(birth_days[i]))
+                if c.entity.get("role") in SUSPECT_ROLES and _visible(c.entity, int(days[i]))
+            ]
+            if hits:
+                confirmed = [c for c in hits if _dob_agrees(c)]
+                values[i] = CONFIRMED if confirmed else NAME_ONLY
                 details[int(i)] = {
-                    "watchlist_person": built.suspect_ids.get(keys[i], []),
-                    "match": "exact name and date of birth",
+                    "watchlist_person": [c.id for c in confirmed or hits],
+                    "match_score": round(max(c.score for c in confirmed or hits), 3),
+                    "match": "name and date of birth" if confirmed else "name only",
                 }
-        if ctx.index is not None:
-            named = np.flatnonzero(present(batch.sponsor_family_name) & (values == 0))
-            for i in named:
-                name = " ".join(
-                    part
-                    for part in (batch.sponsor_given_names[i], batch.sponsor_family_name[i])
-                    if part
-                )
-                hits = [
-                    c
-                    for c in _fuzzy(ctx, "person", name, _dob_text(batch.sponsor_birth_day[i]))
-                    if c.entity.get("role") in SUSPECT_ROLES and _visible(c.entity, int(days[i]))
-                ]
-                if hits:
-                    confirmed = [c for c in hits if _dob_agrees(c)]
-                    values[i] = CONFIRMED if confirmed else NAME_ONLY
-                    details[int(i)] = {
-                        "watchlist_person": [c.id for c in confirmed or hits],
-                        "match_score": round(max(c.score for c in confirmed or hits), 3),
-                        "match": "name and date of birth" if confirmed else "name only",
-                    }
-        return Column(values, details)
-
-    return batch.memo(("watchlist_sponsor", id(ctx)), compute)
+    return Column(values, details)
 
 
 def _dob_agrees(candidate: Any) -> bool:

@@ -1,5 +1,5 @@
 """The keys of a case: every phone, address, organisation, sponsor and travel document it
-names, in the normal forms the trafficking database stores (``features.tipdb.normalise``).
+names, in the normal forms the trafficking database stores (``features.normalise``).
 
 A key is ``(kind, key, field)``: ``kind`` is what the key is (``phone``, ``address``,
 ``org_id``, ``org_name``, ``sponsor``, ``document``; and ``visa_ref``, an entry's visa
@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from mizugiwa.features.indicators.batch import fast_phone_key
 from mizugiwa.features.mrz_check import parse_mrz
-from mizugiwa.features.tipdb.normalise import (
+from mizugiwa.features.normalise import (
     address_key,
     document_key,
     phone_key,
@@ -51,7 +50,7 @@ def phone_keys(raw: str | None, country: str | None = None) -> list[str]:
     its reading in ``country`` (ISO alpha-3) and in Japan, each where it parses."""
     if not raw or not raw.strip():
         return []
-    keys = [fast_phone_key(raw) or phone_key(raw)]
+    keys = [phone_key(raw)]
     if keys[0].startswith("raw:"):
         for region in (country, "JPN"):
             if region:

@@ -25,13 +25,18 @@ def synth(
 
     Files: applications.jsonl, entries.jsonl, outcomes.jsonl, tipdb.jsonl (loadable with
     `mizugiwa db load`), truth.jsonl (scheme, concern and oracle probability per case; never
-    a model input) and manifest.json (seed, counts, sha256 of each file, period covered).
+    a model input) and manifest.json (seed, counts, sha256 of each file, period covered);
+    and passenger-lists/DAY/FLIGHT-PORT.edi, the airline's PAXLST list of each flight the
+    entries arrived on (loadable with `mizugiwa paxlst load`).
     """
     import orjson
 
     from mizugiwa.training.synth import generate_world
+    from mizugiwa.training.synth.passenger_lists import write_passenger_lists
 
     if out.exists() and not out.is_dir():
         raise typer.BadParameter(f"{out} exists and is not a folder", param_hint="--out")
     summary = generate_world(seed, applications, entries, out, workers=workers)
-    typer.echo(orjson.dumps({"out": str(out), "counts": summary.manifest["counts"]}).decode())
+    lists = write_passenger_lists(out / "entries.jsonl", out / "passenger-lists", seed)
+    counts = {**summary.manifest["counts"], "passenger_lists": len(lists)}
+    typer.echo(orjson.dumps({"out": str(out), "counts": counts}).decode())

@@ -36,6 +36,7 @@ def install_console(app: FastAPI) -> None:
     """Add the console to an app built by :func:`service.app.create_app` (idempotent)."""
     if getattr(app.state, "console", None) is not None:
         return
+    from mizugiwa.service.console.flights_routes import router as flights_router
     from mizugiwa.service.console.follow_up_routes import router as follow_up_router
     from mizugiwa.service.console.routes import router
 
@@ -50,6 +51,7 @@ def install_console(app: FastAPI) -> None:
     )
     app.include_router(router)
     app.include_router(follow_up_router)
+    app.include_router(flights_router)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="console-static")
     install_offline_docs(app)
 

@@ -38,6 +38,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page(f"{BASE}/worklist", "nav.worklist", "w", frozenset({Role.CONSULAR_OFFICER})),
     Page(f"{BASE}/inspection", "nav.inspection", "i", frozenset({Role.BORDER_INSPECTOR})),
+    Page(f"{BASE}/flights", "nav.flights", "t", frozenset({Role.BORDER_INSPECTOR})),
     Page(
         f"{BASE}/dashboard",
         "nav.dashboard",
@@ -46,7 +47,7 @@ PAGES: tuple[Page, ...] = (
     ),
     Page(f"{BASE}/decision-log", "nav.decision_log", "g", frozenset({Role.AUDITOR, Role.ADMIN})),
     Page(f"{BASE}/admin", "nav.admin", "u", frozenset({Role.ADMIN})),
-    Page(f"{BASE}/follow-ups", "nav.follow_ups", "f", frozenset({Role.INVESTIGATOR, Role.ANALYST})),
+    Page(f"{BASE}/follow-ups", "nav.follow_ups", "k", frozenset({Role.INVESTIGATOR, Role.ANALYST})),
 )
 
 # Roles that see the analyst dashboard without its analyst-only links.

@@ -23,8 +23,8 @@ from mizugiwa.features.lookback.keys import (
     organisation_name_key,
     phone_keys,
 )
+from mizugiwa.features.normalise import document_key, sponsor_keys
 from mizugiwa.features.tipdb import tables as t
-from mizugiwa.features.tipdb.normalise import document_key, sponsor_keys
 
 _CHUNK = 900
 FACT_TYPES: tuple[str, ...] = ("raid", "person", "phone", "address", "travel_document", "case")

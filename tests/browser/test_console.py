@@ -24,6 +24,7 @@ HOME = {
 PAGES = [
     "/console/worklist",
     "/console/inspection",
+    "/console/flights",
     "/console/dashboard",
     "/console/decision-log",
     "/console/admin",
@@ -31,7 +32,7 @@ PAGES = [
 ]
 ALLOWED = {
     "officer_mnl": {"/console/worklist"},
-    "inspector": {"/console/inspection"},
+    "inspector": {"/console/inspection", "/console/flights"},
     "analyst": {"/console/dashboard", "/console/follow-ups"},
     "auditor": {"/console/dashboard", "/console/decision-log"},
     "admin": {"/console/dashboard", "/console/decision-log", "/console/admin"},
@@ -264,3 +265,68 @@ def test_dashboard_shows_models_rates_and_drift(page: Any, server: Server) -> No
         else:
             assert "No recent cases or no training data" in page.content()
     screenshot(page, "dashboard")
+
+
+# A flight whose list shows what only a list shows: two travellers on one passport number, and
+# a child on a booking with an adult of another family name (who is referred through the group).
+FLIGHT_LIST = """\
+UNB+UNOA:4+VNAPI:ZZ+JPNAPIS:ZZ+250401:0130+700001'
+UNH+1+PAXLST:D:05B:UN:IATA'
+BGM+745'
+RFF+TN:VN300-20250401'
+TDT+20+VN300+++VN'
+LOC+125+SGN'
+DTM+189:2504010100:201'
+LOC+87+NRT'
+DTM+232:2504010830:201'
+NAD+FL+++NGUYEN:THI LAN'
+DTM+329:990101'
+RFF+AVF:GRP777'
+DOC+P:110:111+C1234567'
+DTM+36:300101'
+LOC+91+VNM'
+NAD+FL+++TRAN:THI MAI'
+DTM+329:010202'
+RFF+AVF:SOLO01'
+DOC+P:110:111+C1234567'
+DTM+36:300101'
+LOC+91+VNM'
+NAD+FL+++LE:VAN NAM'
+DTM+329:150303'
+RFF+AVF:GRP777'
+DOC+P:110:111+C7654321'
+DTM+36:300101'
+LOC+91+VNM'
+CNT+42:3'
+UNT+28+1'
+UNZ+1+700001'
+"""
+
+
+def test_flights_page_shows_referred_passengers_with_reasons(page: Any, server: Server) -> None:
+    sent = httpx.post(
+        f"{server.url}/v1/passenger-lists",
+        headers={"Authorization": f"Bearer {server.tokens['inspector']}"},
+        content=FLIGHT_LIST,
+    )
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["referred"] == 3
+    sign_in(page, server, "inspector")
+    page.click("header nav a[href='/console/flights']")
+    page.fill("#port", "NRT")
+    page.press("#port", "Enter")
+    flight = page.locator("section.flight", has_text="VN300")
+    assert "SGN → NRT" in flight.locator("h2").inner_text()
+    rows = flight.locator("table.referred tbody tr")
+    assert rows.count() == 3
+    text = flight.inner_text()
+    for code in ("PL-DOC-SHARED", "PL-MINOR-UNRELATED", "PL-GROUP-REFERRED"):
+        assert code in text
+    drawing = flight.locator("svg.flight-links")
+    assert drawing.locator("circle").count() == 3
+    assert drawing.locator("line[data-kind=document]").count() == 1
+    assert drawing.locator("line[data-kind=booking]").count() == 1
+    screenshot(page, "flights")
+    page.click("#lang-switch")
+    assert page.locator("h1").inner_text() == "到着便"
+    assert "同一の旅券番号" in page.locator("section.flight", has_text="VN300").inner_text()

@@ -27,5 +27,6 @@ def test_a_shared_code_has_one_text() -> None:
 
 def test_the_docs_page_is_generated_from_the_catalogue() -> None:
     assert DOC.read_text(encoding="utf-8") == markdown(), (
-        "docs/reason-codes.md is stale: run `python -m models.reasons > docs/reason-codes.md`"
+        "docs/reason-codes.md is stale: run "
+        "`python -m mizugiwa.models.reasons > docs/reason-codes.md`"
     )

@@ -69,6 +69,31 @@ OUTCOME: dict[str, Any] = {
     "victim_support_offered": False,
 }
 
+# A one-passenger PAXLST D05B list for the traveller of ENTRY (flight PR428 to NRT).
+PASSENGER_LIST = """\
+UNB+UNOA:4+PRAPI:ZZ+JPNAPIS:ZZ+250401:0130+900001'
+UNH+1+PAXLST:D:05B:UN:IATA'
+BGM+745'
+RFF+TN:PR428-20250401'
+TDT+20+PR428+++PR'
+LOC+125+MNL'
+DTM+189:2504010930:201'
+LOC+87+NRT'
+DTM+232:2504011430:201'
+NAD+FL+++ERIKSSON:ANNA:MARIA'
+ATT+2++F'
+DTM+329:740812'
+NAT+2+UTO'
+RFF+AVF:QX7K2M'
+DOC+P:110:111+L898902C3'
+DTM+36:120415'
+LOC+91+UTO'
+CNT+42:1'
+UNT+18+1'
+UNZ+1+900001'
+"""
+
+
 ROLE_ACCOUNTS: dict[str, tuple[Role, str | None]] = {
     "officer_mnl": (Role.CONSULAR_OFFICER, "MNL"),
     "officer_bkk": (Role.CONSULAR_OFFICER, "BKK"),
@@ -77,6 +102,7 @@ ROLE_ACCOUNTS: dict[str, tuple[Role, str | None]] = {
     "auditor": (Role.AUDITOR, None),
     "admin": (Role.ADMIN, None),
     "investigator": (Role.INVESTIGATOR, None),
+    "airline_gateway": (Role.API_FEED, None),
 }
 
 

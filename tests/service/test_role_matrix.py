@@ -7,16 +7,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from service_samples import APPLICATION, ENTRY, OUTCOME, ROLE_ACCOUNTS, bearer
+from service_samples import APPLICATION, ENTRY, OUTCOME, PASSENGER_LIST, ROLE_ACCOUNTS, bearer
 
-OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN, INVESTIGATOR = (
+OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN, INVESTIGATOR, API_FEED = (
     "consular_officer",
     "border_inspector",
     "analyst",
     "auditor",
     "admin",
     "investigator",
+    "api_feed",
 )
+# people; not a carrier's gateway
 EVERYONE = {OFFICER, INSPECTOR, ANALYST, AUDITOR, ADMIN, INVESTIGATOR}
 PUBLIC = None
 
@@ -25,6 +27,8 @@ MATRIX: dict[tuple[str, str], set[str] | None] = {
     ("POST", "/v1/visa-applications/score"): {OFFICER},
     ("POST", "/v1/border-entries/score"): {INSPECTOR},
     ("POST", "/v1/outcomes"): {OFFICER, INSPECTOR},
+    ("POST", "/v1/passenger-lists"): {INSPECTOR, API_FEED},
+    ("GET", "/v1/passenger-lists/referrals"): {INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/referrals"): {OFFICER, INSPECTOR, ANALYST, AUDITOR},
     ("GET", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
     ("POST", "/v1/watchlist/search"): {OFFICER, INSPECTOR, ANALYST},
@@ -41,6 +45,7 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/visa-applications/score"): {"json": APPLICATION},
     ("POST", "/v1/border-entries/score"): {"json": ENTRY},
     ("POST", "/v1/outcomes"): {"json": OUTCOME},
+    ("POST", "/v1/passenger-lists"): {"content": PASSENGER_LIST},
     ("GET", "/v1/watchlist/search"): {"params": {"kind": "person", "query": "SATO KENICHI"}},
     ("POST", "/v1/watchlist/search"): {"json": {"kind": "person", "query": "SATO KENICHI"}},
     ("POST", "/v1/follow-ups/{follow_up_id}/outcome"): {

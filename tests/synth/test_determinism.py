@@ -35,7 +35,11 @@ def test_command_line_writes_the_world(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert '"applications":300' in result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted((*FILES, "manifest.json"))
+    # the world's files, and a folder of one airline passenger list (PAXLST) per flight
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        (*FILES, "manifest.json", "passenger-lists")
+    )
+    assert '"passenger_lists":' in result.output
 
 
 def test_bad_counts_are_refused_and_name_the_option(tmp_path: Path) -> None:
