@@ -426,7 +426,7 @@ def inspect_traveller(
         problems.extend(worklist_view.field_problems(exc, lang, skip=("mrz",) if problems else ()))
     if problems or entry is None:
         return _inspection(request, {"form": form, "problems": problems}, status_code=422)
-    findings = failing_check_digits(entry.mrz)
+    findings = failing_check_digits(entry.mrz) if entry.mrz is not None else []
     check_digits = [
         f"{'行' if lang == 'ja' else 'line'} {f.line}: {f.label_ja if lang == 'ja' else f.label_en}"
         for f in findings
