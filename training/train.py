@@ -52,10 +52,11 @@ from mizugiwa.models.scorer import (
     Scorer,
 )
 from mizugiwa.settings import Settings, get_settings
-from mizugiwa.training.datasets import DataFiles, dataset_digest
+from mizugiwa.training.datasets import dataset_digest
 from mizugiwa.training.evaluation import evaluate_at_capacity, thresholds_for_capacity
 from mizugiwa.training.fairness import FairnessReport, fairness_report
 from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
+from mizugiwa.training.preflight import preflight, stage_artifact
 from mizugiwa.training.split import TimeSplit, time_split
 from mizugiwa.training.world import CaseSet, World, load_world
 
@@ -360,9 +361,7 @@ def train(
     s = settings if settings is not None else get_settings()
     tick = step or (lambda _name: None)
     params = params or BoosterParams()
-    if capacity is not None and not 0 < capacity <= 1:
-        raise ValueError(f"--capacity is {capacity}; a capacity is a share in (0, 1]")
-    files = DataFiles.find(data)
+    files = preflight(data, s, capacity=capacity, register=register).files
     tick("hashing the data")
     digest = dataset_digest(files.training_files())
     world = load_world(files, step=tick)
@@ -683,7 +682,7 @@ def _log_run(
             pickle.dump(scorer, handle, protocol=pickle.HIGHEST_PROTOCOL)
         artifacts = {"scorer": str(scorer_path)}
         if world.files.tipdb is not None:
-            artifacts["tipdb"] = str(world.files.tipdb)
+            artifacts["tipdb"] = str(stage_artifact(world.files.tipdb, out / "staged"))
         logged = mlflow.pyfunc.log_model(
             name="model",
             python_model=pyfunc.MizugiwaModel(),
