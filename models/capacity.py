@@ -209,3 +209,64 @@ def refer_at_capacity(
     """Boolean referrals: ``score >= threshold`` of the case's post (``"*"`` for unseen posts)."""
     score_array, index = _checked(scores, posts)
     return _refer(score_array, index, thresholds)
+
+
+# ----------------------------------------------------------------------------- exact capacity
+def tie_keys(case_ids: Any) -> np.ndarray:
+    """A deterministic tie-break key per case: a 64-bit hash of its id (pandas' SipHash with a
+    fixed key, the same in every process and on every machine). Cases with equal scores are
+    ranked by it, so the order is reproducible and independent of file order, and unrelated to
+    anything about the person."""
+    import pandas as pd
+
+    ids = _vector("case_ids", case_ids).astype(str).astype(object)
+    keys: np.ndarray = pd.util.hash_array(ids, categorize=False)
+    return keys
+
+
+def _shares(index: PostIndex, capacity: float | Mapping[str, float], default: float) -> np.ndarray:
+    """Each post's capacity share, in the order of ``index.codes``."""
+    if isinstance(capacity, Mapping):
+        default_share = _capacity("default", default)
+        shares = {str(p): _capacity(f"capacity[{p!r}]", c) for p, c in capacity.items()}
+        return np.array([shares.get(code, default_share) for code in index.codes])
+    return np.full(len(index.codes), _capacity("capacity", capacity))
+
+
+def refer_exactly(
+    scores: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    capacity: float | Mapping[str, float],
+    *,
+    keys: np.ndarray,
+    default: float = DEFAULT_CAPACITY,
+    eligible: np.ndarray | None = None,
+    taken: np.ndarray | None = None,
+) -> np.ndarray:
+    """Referrals that fill each post's capacity exactly: ``floor(capacity * n)`` of its ``n``
+    cases, the highest scores first, equal scores ordered by ``keys`` (see :func:`tie_keys`).
+
+    A threshold alone cannot do this when scores tie at the edge (a discrete oracle, a rule
+    score): it must refer all tied cases or none, so the share referred misses the capacity.
+
+    ``taken`` (per post, cases already referred by other means, e.g. rules) is subtracted from
+    each post's allowance; only ``eligible`` cases (default: all) are chosen from.
+    """
+    score_array, index = _checked(scores, posts)
+    key_array = _vector("keys", keys)
+    _same_length(scores=score_array, keys=key_array)
+    ok = np.ones(score_array.size, bool) if eligible is None else _labels("eligible", eligible)
+    n_codes = len(index.codes)
+    sizes = np.bincount(index.inverse, minlength=n_codes)
+    allowed = np.floor(_shares(index, capacity, default) * sizes + _ROUNDING_SLACK).astype(np.int64)
+    if taken is not None:
+        allowed = np.maximum(allowed - np.asarray(taken, dtype=np.int64), 0)
+    rows = np.flatnonzero(ok)
+    # ascending by post, then score, then key: each post's best cases are at the end of its run
+    order = rows[np.lexsort((key_array[rows], score_array[rows], index.inverse[rows]))]
+    grouped = index.inverse[order]
+    ends = np.searchsorted(grouped, np.arange(n_codes), side="right")
+    from_end = ends[grouped] - np.arange(order.size)  # 1 for a post's best case
+    refer = np.zeros(score_array.size, dtype=bool)
+    refer[order[from_end <= allowed[grouped]]] = True
+    return refer

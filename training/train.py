@@ -53,7 +53,12 @@ from mizugiwa.models.scorer import (
 )
 from mizugiwa.settings import Settings, get_settings
 from mizugiwa.training.datasets import dataset_digest
-from mizugiwa.training.evaluation import evaluate_at_capacity, thresholds_for_capacity
+from mizugiwa.training.evaluation import (
+    evaluate_at_capacity,
+    refer_exactly,
+    thresholds_for_capacity,
+    tie_keys,
+)
 from mizugiwa.training.fairness import FairnessReport, fairness_report
 from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
 from mizugiwa.training.preflight import preflight, stage_artifact
@@ -162,10 +167,12 @@ def evaluate_scores(
     weights = labels.weight[mask]
     ev = Evaluation()
     thresholds: dict[str, dict[str, float]] = {}
+    keys = tie_keys(cases.ids[mask])
     for name, score in scores.items():
         s = score[mask]
         th = thresholds_for_capacity(s, posts, cap, default)
         thresholds[name] = th
+        refer = refer_exactly(s, posts, cap, keys=keys, default=default)  # ties broken by id
         if labelled.any():
             ev.metrics.setdefault("ipw", {})[name] = evaluate_at_capacity(
                 y_label[labelled],
@@ -173,12 +180,12 @@ def evaluate_scores(
                 posts[labelled],
                 cap,
                 weights=weights[labelled],
-                thresholds=th,
                 default=default,
+                refer=refer[labelled],
             )
         if audit.any():
             ev.metrics.setdefault("audit", {})[name] = evaluate_at_capacity(
-                y_label[audit], s[audit], posts[audit], cap, thresholds=th, default=default
+                y_label[audit], s[audit], posts[audit], cap, default=default, refer=refer[audit]
             )
         if cases.truth is not None:
             known = cases.truth.known[mask]
@@ -188,8 +195,8 @@ def evaluate_scores(
                     s[known],
                     posts[known],
                     cap,
-                    thresholds=th,
                     default=default,
+                    refer=refer[known],
                 )
     ev.basis = "truth" if "truth" in ev.metrics else "ipw"
     return ev, thresholds
