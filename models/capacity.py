@@ -270,3 +270,89 @@ def refer_exactly(
     refer = np.zeros(score_array.size, dtype=bool)
     refer[order[from_end <= allowed[grouped]]] = True
     return refer
+
+
+# ----------------------------------------------------------------- rules within capacity
+def hard_rule_referrals(
+    fired: np.ndarray, codes: list[str], demoted: frozenset[str] | set[str] = frozenset()
+) -> np.ndarray:
+    """Cases a rule refers on its own: any rule fired that has not been demoted to a model
+    feature (see ``training.rule_precision``)."""
+    fired = np.asarray(fired, dtype=bool)
+    keep = np.array([code not in demoted for code in codes], dtype=bool)
+    if fired.ndim != 2 or fired.shape[1] != keep.size:
+        raise ValueError(f"fired has shape {fired.shape}; expected (n, {keep.size})")
+    if not keep.any():
+        return np.zeros(len(fired), dtype=bool)
+    return np.asarray(fired[:, keep].any(axis=1), dtype=bool)
+
+
+def thresholds_after_rules(
+    scores: np.ndarray,
+    rule_refer: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    capacity: float | Mapping[str, float],
+    default: float = DEFAULT_CAPACITY,
+) -> dict[str, float]:
+    """Per post, the model's threshold once the rules have taken their share of its capacity.
+
+    A post of ``n`` cases may refer ``floor(capacity * n)``; the rules refer ``r`` first, so the
+    model may refer ``floor(capacity * n) - r`` of the ``n - r`` others (none when the rules use
+    it all: the threshold is then infinite). Key ``"*"``: the same over all posts at ``default``.
+    """
+    score_array, index = _checked(scores, posts)
+    rules = _labels("rule_refer", rule_refer)
+    _same_length(scores=score_array, rule_refer=rules)
+    if score_array.size == 0:
+        raise ValueError("scores is empty: no threshold can be set from no cases")
+    shares = _shares(index, capacity, default)
+    out: dict[str, float] = {}
+    groups = [(code, index.inverse == i, shares[i]) for i, code in enumerate(index.codes)]
+    everyone = np.ones(score_array.size, dtype=bool)
+    for code, mine, share in [*groups, (UNSEEN_POST, everyone, _capacity("default", default))]:
+        n = int(mine.sum())
+        ruled = int((mine & rules).sum())
+        left = math.floor(share * n + _ROUNDING_SLACK) - ruled
+        others = np.sort(score_array[mine & ~rules])
+        if left <= 0 or others.size == 0:
+            out[code] = math.inf
+        else:
+            out[code] = _threshold_for_share(others, min(left / others.size, 1.0))
+    return out
+
+
+def refer_after_rules(
+    scores: np.ndarray,
+    rule_refer: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    thresholds: Mapping[str, float],
+) -> np.ndarray:
+    """The model's referrals on top of the rules': cases no rule referred whose score reaches
+    their post's threshold from :func:`thresholds_after_rules`. Rules first, then the model
+    fills what is left, so a post's referrals, rules included, stay within its capacity."""
+    score_array, index = _checked(scores, posts)
+    rules = _labels("rule_refer", rule_refer)
+    _same_length(scores=score_array, rule_refer=rules)
+    out: np.ndarray = ~rules & _refer(score_array, index, thresholds)
+    return out
+
+
+def rules_over_capacity(
+    rule_refer: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    capacity: float | Mapping[str, float],
+    default: float = DEFAULT_CAPACITY,
+) -> dict[str, float]:
+    """Per post, the share of its cases the rules alone refer, for posts where it exceeds the
+    post's capacity (the model then refers nobody there, and the post cannot keep up)."""
+    rules = _labels("rule_refer", rule_refer)
+    index = PostIndex.of(posts)
+    _same_length(rule_refer=rules, posts=index.inverse)
+    sizes = np.bincount(index.inverse, minlength=len(index.codes))
+    ruled = np.bincount(index.inverse, weights=rules, minlength=len(index.codes))
+    shares = _shares(index, capacity, default)
+    return {
+        code: float(ruled[i] / sizes[i])
+        for i, code in enumerate(index.codes)
+        if sizes[i] and ruled[i] / sizes[i] > shares[i] + _ROUNDING_SLACK
+    }

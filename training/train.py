@@ -35,6 +35,7 @@ import numpy as np
 from mizugiwa.features.contract import ModelInfo
 from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, RULES
 from mizugiwa.features.records import CONCERNS, Concern
+from mizugiwa.models.capacity import hard_rule_referrals
 from mizugiwa.models.promotion import (
     CHAMPION_METRIC,
     FAIRNESS_METRIC,
@@ -62,6 +63,7 @@ from mizugiwa.training.evaluation import (
 from mizugiwa.training.fairness import FairnessReport, fairness_report
 from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
 from mizugiwa.training.preflight import preflight, stage_artifact
+from mizugiwa.training.rule_precision import RuleReport, report_for_cases
 from mizugiwa.training.split import TimeSplit, time_split
 from mizugiwa.training.world import CaseSet, World, load_world
 
@@ -213,6 +215,7 @@ class Fitted:
     fit_info: dict[str, float]
     entry_model_reason: str
     probabilities: dict[Concern, np.ndarray]  # the model's, for every application
+    rules: RuleReport | None = None  # each rule's precision; which are demoted
 
 
 def fit_models(
@@ -307,17 +310,34 @@ def fit_models(
     # Thresholds follow the latest months' risk distribution per post.
     # Thresholds follow the latest months' risk distribution per post.
     probs = scorer.predict_proba(apps.fm)
+    # Rules first, then the model: rules measured imprecise refer no more on their own, and
+    # thresholds leave the remaining rules their share of each post's capacity.
+    rule_report = report_for_cases(
+        apps,
+        split.train | split.valid,
+        split.valid,
+        _risk(probs),
+        _cap_arg(default, posts_cap),
+        default,
+    )
+    scorer.demoted_rules = rule_report.demoted
+    hard = hard_rule_referrals(apps.rm.fired, apps.rm.codes, rule_report.demoted)
     test_risk = _risk(probs)[split.test]
-    scorer.reference = ReferencePanel.sample(test_risk, apps.posts[split.test], seed)
+    scorer.reference = ReferencePanel.sample(
+        test_risk, apps.posts[split.test], seed, rules=hard[split.test]
+    )
     if ents is not None and len(ents):
         recent = ents.when >= np.datetime64(split.periods["test"][0])
         if recent.sum() >= 100:
             linked = _linked(ents, apps, probs)
             eprobs = scorer.predict_entry_proba(ents.fm, linked)
-            entry_reference = ReferencePanel.sample(_risk(eprobs)[recent], ents.posts[recent], seed)
+            ehard = hard_rule_referrals(ents.rm.fired, ents.rm.codes, rule_report.demoted)
+            entry_reference = ReferencePanel.sample(
+                _risk(eprobs)[recent], ents.posts[recent], seed, rules=ehard[recent]
+            )
     scorer.entry_reference = entry_reference
     scorer._set_thresholds()
-    return Fitted(scorer, logistic, info, entry_reason, probs)
+    return Fitted(scorer, logistic, info, entry_reason, probs, rule_report)
 
 
 def _linked(
@@ -431,6 +451,7 @@ def train(
         "gates": {"fairness": fair.passed, "not_worse": not_worse},
         "gates_passed": fair.passed and not_worse,
         "entry_model": fitted.entry_model_reason,
+        "rules_demoted": sorted(fitted.rules.demoted) if fitted.rules is not None else [],
     }
     if register:
         tick("logging to MLflow")
@@ -625,6 +646,7 @@ def _log_run(
             GATE_METRIC: evaluation.recall("model"),
             FAIRNESS_METRIC: 1.0 if fair.passed else 0.0,
             "outcomes.unmatched": float(world.unmatched_outcomes),
+            **(fitted.rules.metrics() if fitted.rules is not None else {}),
         }
         if champion_recall is not None:
             metrics[CHAMPION_METRIC] = champion_recall
@@ -680,6 +702,8 @@ def _log_run(
             features=list(scorer.feature_names),
             limits=LIMITS,
         )
+        if fitted.rules is not None:
+            card += "\n" + fitted.rules.markdown()
         (out / "model_card.md").write_text(card)
         _plots(apps, test, scores, evaluation.basis, default, fair, out, plots)
         mlflow.log_artifacts(str(out), artifact_path="report")
