@@ -298,7 +298,8 @@ def thresholds_after_rules(
 
     A post of ``n`` cases may refer ``floor(capacity * n)``; the rules refer ``r`` first, so the
     model may refer ``floor(capacity * n) - r`` of the ``n - r`` others (none when the rules use
-    it all: the threshold is then infinite). Key ``"*"``: the same over all posts at ``default``.
+    it all: the threshold is then above 1 and every score seen). Key ``"*"``: the same over all
+    posts at ``default``.
     """
     score_array, index = _checked(scores, posts)
     rules = _labels("rule_refer", rule_refer)
@@ -315,7 +316,9 @@ def thresholds_after_rules(
         left = math.floor(share * n + _ROUNDING_SLACK) - ruled
         others = np.sort(score_array[mine & ~rules])
         if left <= 0 or others.size == 0:
-            out[code] = math.inf
+            # nothing left: above any probability and every score seen (finite, for JSON)
+            top = max(1.0, float(score_array[mine].max())) if n else 1.0
+            out[code] = math.nextafter(top, math.inf)
         else:
             out[code] = _threshold_for_share(others, min(left / others.size, 1.0))
     return out

@@ -136,7 +136,7 @@ def measure_rules(
             precision, low, high = confirmed / interviewed, interval.low, interval.high
         else:
             precision = low = high = math.nan
-        demoted = (
+        demoted = bool(
             code not in NEVER_DEMOTED
             and interviewed >= MIN_RULE_CASES
             and math.isfinite(model_precision)

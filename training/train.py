@@ -63,6 +63,7 @@ from mizugiwa.training.evaluation import (
 from mizugiwa.training.fairness import FairnessReport, fairness_report
 from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
 from mizugiwa.training.preflight import preflight, stage_artifact
+from mizugiwa.training.recall_estimate import estimate_for_cases, estimate_metrics
 from mizugiwa.training.rule_precision import RuleReport, report_for_cases
 from mizugiwa.training.split import TimeSplit, time_split
 from mizugiwa.training.world import CaseSet, World, load_world
@@ -419,6 +420,11 @@ def train(
         scores["oracle"] = apps.truth.oracle_risk
     evaluation, thresholds = evaluate_scores(apps, test, scores, default, posts_cap)
     concern_metrics = _concern_metrics(apps, test, model_probs)
+    if apps.labels.audit[test].any():  # recall as an agency without a truth file would see it
+        estimate = estimate_for_cases(
+            apps, test, scores["model"], _cap_arg(default, posts_cap), default
+        )
+        concern_metrics.update(estimate_metrics(estimate, seed))
 
     tick("fairness report")
     fair = audit_fairness(apps, test, scores["model"], thresholds["model"], evaluation.basis, s)
@@ -452,6 +458,11 @@ def train(
         "gates_passed": fair.passed and not_worse,
         "entry_model": fitted.entry_model_reason,
         "rules_demoted": sorted(fitted.rules.demoted) if fitted.rules is not None else [],
+        "recall_estimate": {
+            k.removeprefix("estimate."): v
+            for k, v in concern_metrics.items()
+            if k.startswith("estimate.")
+        },
     }
     if register:
         tick("logging to MLflow")
