@@ -10,7 +10,9 @@ Real exports are read as they come: ``recorded_at`` (and any date) given as a da
 UTC day of that moment; a person born "about 1961" (or ``1961``, ``1961-00-00``, ``1961-XX-XX``)
 has no date of birth but a ``birth_year`` (kept with ``date_of_birth_as_given``), which the
 matcher compares as a year; a raid finding outside the closed list is stored as ``other`` with
-the agency's wording kept in ``finding_as_given``, never refused.
+the agency's wording kept in ``finding_as_given``, never refused. An organisation's
+``identifiers`` (``[{"scheme": "jp_corporate_number", "value": "..."}]``) are checked by scheme
+(:mod:`features.tipdb.identifiers`) and kept.
 
 A person whose ``role`` is ``victim`` is a *protected* person: the loader stores them apart and
 they may only ever raise protection guidance, never suspicion.
@@ -37,6 +39,7 @@ from pydantic import (
 )
 
 from mizugiwa.features.records import ICAO_EXTRA_CODES
+from mizugiwa.features.tipdb.identifiers import checked_identifiers
 
 _ISO3 = frozenset(c.alpha_3 for c in pycountry.countries)
 # ICAO 9303 writes Germany as "D" in machine-readable zones; agencies copy it from there.
@@ -124,6 +127,17 @@ def _year_only_birth(data: Any) -> Any:
         return data
     rest = {k: v for k, v in data.items() if k != "date_of_birth"}
     return {**rest, "birth_year": int(match.group(1)), "date_of_birth_as_given": given.strip()}
+
+
+def _identifiers_checked(data: Any) -> Any:
+    """An organisation's ``identifiers`` (scheme and value, e.g. Japan's corporate number)
+    checked and made canonical; kept with the line's other fields."""
+    if isinstance(data, dict) and data.get("identifiers") is not None:
+        items = data["identifiers"]
+        if not isinstance(items, list):
+            raise ValueError('identifiers is a list of {"scheme": ..., "value": ...}')
+        data = {**data, "identifiers": checked_identifiers(items)}
+    return data
 
 
 def _finding_kept(data: Any) -> Any:
@@ -230,6 +244,8 @@ class Organisation(EntityBase):
     org_type: OrgType
     establishment_type: EstablishmentType | None = None
     country: StateCode | None = None
+
+    _identifiers = model_validator(mode="before")(_identifiers_checked)
 
 
 class Phone(EntityBase):
