@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.indicators.registry import Column, Details
+from mizugiwa.features.indicators.sponsor_history import spouse_sponsorships_matched
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES
 from mizugiwa.features.tipdb.identifiers import identifiers_of, lookup_keys
 from mizugiwa.features.tipdb.normalise import address_key, phone_key, sponsor_keys
@@ -125,12 +126,25 @@ def present(keys: np.ndarray) -> np.ndarray:
     return np.asarray(keys != None, dtype=bool)  # noqa: E711
 
 
+def _sponsorship_details(values: np.ndarray, variants: Mapping[int, list[str]]) -> Details:
+    details: Details = {}
+    for i in np.flatnonzero(values > 0).tolist():
+        details[i] = {"spouse_sponsorships_on_record": int(values[i])}
+        if variants.get(i):
+            details[i]["found_under_other_spellings"] = variants[i]
+    return details
+
+
 def prior_spouse_sponsorships(batch: Any, ctx: Any) -> Column:
     """Spouse sponsorships by the sponsor visible the day before the application (so the
     sponsorship being applied for is never counted); NaN without a sponsor key."""
 
     def compute() -> Column:
         keys = batch.sponsor_person_key()
+        if ctx.index is not None:  # with a matcher: romanisation variants and kanji names too
+            births = [_dob_text(day) or "" for day in batch.sponsor_birth_day.tolist()]
+            values, variants = spouse_sponsorships_matched(batch, ctx, keys, births)
+            return Column(values, _sponsorship_details(values, variants))
         has = present(keys)
         values = np.full(len(batch), np.nan)
         if has.any():
@@ -138,11 +152,7 @@ def prior_spouse_sponsorships(batch: Any, ctx: Any) -> Column:
                 keys[has].tolist(), days_of(batch)[has] - 1, relation="spouse"
             )
             values[has] = counts
-        details = {
-            int(i): {"spouse_sponsorships_on_record": int(values[i])}
-            for i in np.flatnonzero(values > 0)
-        }
-        return Column(values, details)
+        return Column(values, _sponsorship_details(values, {}))
 
     return batch.memo(("prior_spouses", id(ctx)), compute)
 
