@@ -111,6 +111,12 @@ def _iso_date(value: Any) -> Any:
     return date.fromisoformat(value.strip())
 
 
+def entity_day(value: Any) -> date:
+    """A date field of an import line as the import reads it (a date-time is its UTC day)."""
+    day: date = _iso_date(value)
+    return day
+
+
 def _utc_day(moment: datetime) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
 

@@ -210,3 +210,13 @@ def test_a_raid_finding_outside_the_list_is_kept_not_refused() -> None:
     assert raid.extra == {"finding_as_given": "withheld_residence_cards"}
     snapshot = Snapshot.from_entities([*TIPDB, to_line(raid)])
     assert snapshot is not None
+
+
+def test_the_legacy_checklist_reads_a_partial_date_of_birth() -> None:
+    from mizugiwa.training.legacy_rules import legacy_scores
+
+    app = spouse_application(
+        **{"applicant.date_of_birth": "1985-XX-XX", "passport.mrz": SPECIMEN_MRZ}
+    )
+    record = VisaApplication.model_validate(app).model_dump(mode="json")
+    assert len(legacy_scores([record])) == 1
