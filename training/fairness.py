@@ -6,8 +6,11 @@ this. For each attribute and group the report gives the referral rate, the false
 each with its ratio to the overall rate and a 95% Wilson interval. The reasoning is in
 ``docs/fairness.md``; in short, three questions are kept apart:
 
-- **Over-burden** (the gate): a group's false-positive-rate ratio above the upper bound (default
-  1.25, ``MIZUGIWA_FAIRNESS_FPR_RATIO_BOUNDS``) beyond sampling error, i.e. with
+- **Over-burden** (the gate): a group's false-positive rate above the upper bound (default
+  1.25, ``MIZUGIWA_FAIRNESS_FPR_RATIO_BOUNDS``) times the median measurable group's of the same
+  attribute (the typical innocent's burden: one large group rightly referred less would pull
+  the overall rate down and make every other group look over-burdened), beyond sampling
+  error, i.e. with
   ``gate="interval"`` (the default) its whole interval above it. Innocent people of that group
   are interviewed more often than others for nothing: the harm the gate exists to prevent.
 - **Under-referral** (reported, not gated): a ratio below the lower bound beyond sampling
@@ -266,16 +269,16 @@ class FairnessReport:
         verdict = "PASSED" if self.passed else "FAILED"
         return [
             f"Gate: **{verdict}**. A group fails when its false-positive rate (share referred "
-            f"among people with no concern) is above {high:.2f} times the overall "
+            f"among people with no concern) is above {high:.2f} times the median group's "
             + (
                 "rate and so is its whole 95% interval (over-burden; a group above the bound "
                 "whose interval reaches it is within sampling error: watched, not gated)."
                 if self.gate == "interval"
                 else "rate (over-burden)."
             )
-            + f" A rate below {low:.2f} times the overall (under-referral) and a recall below "
-            f"{low:.2f} times the overall recall (equal opportunity), each beyond sampling "
-            "error, are reported, not gated.",
+            + f" A rate below {low:.2f} times the median group's (under-referral) and a "
+            f"recall below {low:.2f} times the overall recall (equal opportunity), each beyond "
+            "sampling error, are reported, not gated.",
             f"Groups with fewer than {self.min_group_size} cases or fewer than "
             f"{self.min_group_size} people without concern are too small to measure and are not "
             f"gated; recall needs at least {self.min_positives} people with a concern.",
@@ -466,21 +469,30 @@ def fairness_report(
         w_pos = np.bincount(inverse, weights=w * labels, minlength=size)
         w_tp = np.bincount(inverse, weights=w * (referred & labels), minlength=size)
         rows = []
+        # The burden is compared with the median measurable group's, not the overall rate: one
+        # large group rightly referred less (older applicants where risk is low) pulls the
+        # overall rate down and would make every other group look over-burdened.
+        sized = (count >= min_group_size) & (negatives >= min_group_size) & (w_neg > 0)
+        reference = (
+            float(np.median(w_fp[sized] / w_neg[sized]))
+            if sized.any()
+            else overall_rates["false_positive_rate"]
+        )
+        overall[f"reference_fpr.{attribute}"] = reference
         for g, code in enumerate(codes):
             measurable = bool(count[g] >= min_group_size and negatives[g] >= min_group_size)
             fpr = _rate(w_fp[g], w_neg[g])
             recall = _rate(w_tp[g], w_pos[g]) if positives[g] >= min_positives else None
-            fpr_ratio = _ratio(fpr, overall_rates["false_positive_rate"])
+            fpr_ratio = _ratio(fpr, reference)
             referral_rate = _rate(w_ref[g], w_all[g])
             status = "too small to measure"
             # The interval of the (weighted) rate on the group's unweighted count of innocents.
             interval = _wilson((fpr or 0.0) * float(negatives[g]), float(negatives[g]))
-            overall_fpr = overall_rates["false_positive_rate"]
             if measurable:
-                status = _burden_status(fpr_ratio, interval, overall_fpr, low, high, gate)
+                status = _burden_status(fpr_ratio, interval, reference, low, high, gate)
                 where = (
                     f"{attribute}={code}: false-positive rate {_fmt(fpr)} is "
-                    f"{_fmt(fpr_ratio, 'x')} the overall {_fmt(overall_fpr)}"
+                    f"{_fmt(fpr_ratio, 'x')} the median group's {_fmt(reference)}"
                 )
                 shown = f"95% interval {_fmt(interval[0])}-{_fmt(interval[1])}"
                 if status == "over-burdened":

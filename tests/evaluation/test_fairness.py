@@ -55,7 +55,8 @@ def test_one_nationality_referred_three_times_as_often_among_innocents_fails(see
     assert phl.fpr_ratio is not None and phl.fpr_ratio > 1.25
     failure = next(f for f in report.failures if f.startswith("nationality=PHL"))
     assert re.fullmatch(
-        r"nationality=PHL: false-positive rate 0\.\d{3} is \d\.\d{2}x the overall 0\.\d{3} "
+        r"nationality=PHL: false-positive rate 0\.\d{3} is \d\.\d{2}x the median group's "
+        r"0\.\d{3} "
         r"\(allowed up to 1\.25x\)",
         failure,
     )
@@ -262,7 +263,8 @@ def test_under_referral_where_risk_concentrates_is_reported_not_gated(seed: int)
     assert report.passed, report.failures
     older = next(r for r in report.tables["age_band"] if r.group == "55+")
     men = next(r for r in report.tables["sex"] if r.group == "M")
-    assert older.status == "under-referred" and men.status == "under-referred"
+    assert older.status == "under-referred"
+    assert men.status != "over-burdened" and not any(f.startswith("sex=") for f in report.failures)
     assert any(item.startswith("age_band=55+") for item in report.under_referred)
     # Referring fewer of them also finds fewer of their concerns: reported as equal opportunity.
     assert older.recall_status == "below parity"
@@ -287,4 +289,5 @@ def test_over_referring_innocents_of_one_nationality_still_fails(seed: int) -> N
     assert [f.split(":")[0] for f in report.failures] == ["nationality=PHL"]
     phl = next(r for r in report.tables["nationality"] if r.group == "PHL")
     assert phl.status == "over-burdened"
-    assert phl.fpr_interval[0] / report.overall["false_positive_rate"] > 1.25  # type: ignore[operator]
+    reference = report.overall["reference_fpr.nationality"]
+    assert phl.fpr_interval[0] / reference > 1.25  # type: ignore[operator]
