@@ -686,8 +686,9 @@ NOTEBOOKS["03_fairness_audit"] = [
         review = pd.DataFrame([
             {"group": f"{r.attribute}={r.group}", "n": r.n, "fpr": r.false_positive_rate,
              "ratio": r.fpr_ratio, "interval": r.fpr_interval,
-             "clearly outside": (r.fpr_interval[0] > high * overall_fpr
-                                 or r.fpr_interval[1] < low * overall_fpr)}
+             "clearly outside": (
+                 r.fpr_interval[0] > high * report.overall[f"reference_fpr.{r.attribute}"]
+                 or r.fpr_interval[1] < low * report.overall[f"reference_fpr.{r.attribute}"])}
             for r in rows if r.status in ("over-burdened", "under-referred")
         ])
         display(review)
