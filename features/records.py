@@ -1,8 +1,15 @@
 """Input records: the API's request bodies and the JSON Lines file format, one schema everywhere.
 
 ``VisaApplication``, ``BorderEntry`` and ``Outcome`` follow "Records" in docs/design.md.
-Validation is what a border officer would expect (ISO 3166-1 alpha-3 states, ISO 639-1 languages,
-dates that agree with each other, closed enumerations); an error names the field and what is wrong.
+Validation is what a border officer would expect (ISO 3166-1 alpha-3 states, ISO 639 languages,
+dates that agree with each other, closed enumerations); an error names the field and what is
+wrong. Values as real exports write them (three-letter language codes, partial dates of birth,
+seaport arrivals, vendor face-match scales, flight numbers with a space) are read by
+:mod:`mizugiwa.features.record_values`.
+
+A border entry may come without an MRZ (a damaged chip page, a passport read by hand): it is
+scored all the same, ``mrz_missing_reason`` says why, and the reasons say the document checks
+could not be made.
 
 An MRZ is checked for *shape* only (two or three lines of the ICAO 9303 lengths and alphabet). A
 failing check digit is not a schema error: it is evidence of a forged document and must reach the
@@ -25,6 +32,17 @@ from pydantic import (
     Field,
     StringConstraints,
     model_validator,
+)
+
+from mizugiwa.features.record_values import (
+    FLIGHT_NUMBER,
+    FaceMatchScale,
+    canonical_language,
+    date_bounds,
+    flight_number,
+    imo_number,
+    partial_date,
+    unit_face_match,
 )
 
 # ICAO 9303 Part 3 codes that are not ISO 3166-1 alpha-3: the specimen state, stateless and
@@ -56,7 +74,6 @@ ICAO_EXTRA_CODES = frozenset(
     }
 )
 _ISO3 = frozenset(c.alpha_3 for c in pycountry.countries)
-_ISO639_1 = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 _MRZ_ALPHABET = re.compile(r"^[A-Z0-9<]+$")
 _MRZ_SHAPES = {(2, 44): "TD3", (2, 36): "TD2", (3, 30): "TD1"}
 
@@ -74,10 +91,7 @@ def _state_code(value: str) -> str:
 
 
 def _language_code(value: str) -> str:
-    code = value.strip().lower()
-    if code not in _ISO639_1:
-        raise ValueError(f"{value!r} is not an ISO 639-1 language code")
-    return code
+    return canonical_language(value)
 
 
 def _mrz_text(value: Any) -> str:
@@ -104,6 +118,11 @@ def _mrz_text(value: Any) -> str:
 StateCode = Annotated[str, AfterValidator(_state_code)]
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 MrzText = Annotated[str, BeforeValidator(_mrz_text)]
+PartialDate = Annotated[str, BeforeValidator(partial_date)]
+FlightNumber = Annotated[
+    str, BeforeValidator(flight_number), StringConstraints(pattern=FLIGHT_NUMBER.pattern)
+]
+ImoNumber = Annotated[str, BeforeValidator(imo_number)]
 Identifier = Annotated[
     str,
     StringConstraints(
@@ -126,6 +145,32 @@ class VisaCategory(StrEnum):
     STUDENT = "student"
     SKILLED_WORKER = "skilled_worker"
     TRANSIT = "transit"
+    OTHER = "other"
+    # Further statuses of residence (Immigration Control Act, appended tables): new members go
+    # at the end, so that the model's category codes of earlier members never change.
+    LONG_TERM_RESIDENT = "long_term_resident"
+    DESIGNATED_ACTIVITIES = "designated_activities"
+    PERMANENT_RESIDENT = "permanent_resident"
+    SPOUSE_OF_PERMANENT_RESIDENT = "spouse_of_permanent_resident"
+    SPECIFIED_SKILLED_WORKER = "specified_skilled_worker"
+    DEPENDENT = "dependent"
+    TRAINEE = "trainee"
+    CULTURAL_ACTIVITIES = "cultural_activities"
+    BUSINESS_MANAGER = "business_manager"
+    ENGINEER_HUMANITIES_INTERNATIONAL = "engineer_humanities_international"
+    INTRA_COMPANY_TRANSFEREE = "intra_company_transferee"
+    NURSING_CARE = "nursing_care"
+    HIGHLY_SKILLED_PROFESSIONAL = "highly_skilled_professional"
+    DIPLOMAT = "diplomat"
+    OFFICIAL = "official"
+
+
+class MrzMissingReason(StrEnum):
+    """Why a border entry has no MRZ: the officer read the data page by hand."""
+
+    DAMAGED = "damaged"
+    NOT_MACHINE_READABLE = "not_machine_readable"
+    READER_FAULT = "reader_fault"
     OTHER = "other"
 
 
@@ -230,7 +275,7 @@ class Applicant(_Record):
     given_names: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
     name_native: Name | None = None
     sex: Sex
-    date_of_birth: date
+    date_of_birth: PartialDate
     nationality: StateCode
     languages: list[LanguageCode] = Field(default_factory=list, max_length=12)
     phone: OptionalText | None = None
@@ -239,9 +284,10 @@ class Applicant(_Record):
 
     @model_validator(mode="after")
     def _born_in_the_past(self) -> Applicant:
-        if self.date_of_birth > date.today():
+        earliest, _ = date_bounds(self.date_of_birth)
+        if earliest > date.today():
             raise ValueError("date_of_birth is in the future")
-        if self.date_of_birth.year < 1900:
+        if earliest.year < 1900:
             raise ValueError("date_of_birth is before 1900")
         return self
 
@@ -267,7 +313,7 @@ class Sponsor(_Record):
     family_name: Name | None = None
     given_names: Name | None = None
     name_native: Name | None = None
-    date_of_birth: date | None = None
+    date_of_birth: PartialDate | None = None
     organisation_name: Name | None = None
     organisation_id: Identifier | None = None
     phone: OptionalText | None = None
@@ -312,8 +358,22 @@ class Travel(_Record):
     accompanying_minors: int = Field(default=0, ge=0, le=20)
 
 
+def _face_match_on_unit_scale(data: Any) -> Any:
+    """A score given on a declared vendor scale is held on 0..1 (the scale then says so)."""
+    if isinstance(data, dict) and data.get("face_match_scale") not in (None, "unit"):
+        score = unit_face_match(data.get("face_match_score"), data["face_match_scale"])
+        data = {**data, "face_match_score": score, "face_match_scale": "unit"}
+    return data
+
+
 class Biometrics(_Record):
+    """``face_match_score`` on 0..1; a vendor's 0..100 score comes with
+    ``face_match_scale: "percent"`` and is held divided by 100."""
+
     face_match_score: float = Field(ge=0.0, le=1.0)
+    face_match_scale: FaceMatchScale = "unit"
+
+    _unit_scale = model_validator(mode="before")(_face_match_on_unit_scale)
 
 
 class VisaApplication(_Record):
@@ -334,9 +394,10 @@ class VisaApplication(_Record):
     @model_validator(mode="after")
     def _dates_agree(self) -> VisaApplication:
         submitted = self.submitted_at.date()
-        if self.applicant.date_of_birth >= submitted:
+        born_earliest, _ = date_bounds(self.applicant.date_of_birth)
+        if born_earliest >= submitted:
             raise ValueError("applicant.date_of_birth is not before submitted_at")
-        if self.passport.issue_date < self.applicant.date_of_birth:
+        if self.passport.issue_date < born_earliest:
             raise ValueError("passport.issue_date is before applicant.date_of_birth")
         if self.passport.issue_date > submitted:
             raise ValueError("passport.issue_date is after submitted_at")
@@ -346,22 +407,41 @@ class VisaApplication(_Record):
 
 
 class BorderEntry(_Record):
-    """One traveller at a port booth: passport MRZ plus flight, optionally linked to a visa."""
+    """One traveller at a port booth: passport MRZ plus flight or vessel, optionally linked to
+    a visa.
+
+    An airport arrival names its ``flight_number``; a seaport arrival names its vessel
+    (``vessel_name`` and/or ``imo_number``). Without an MRZ, ``mrz_missing_reason`` says why.
+    """
 
     entry_id: Identifier
     port_code: PostCode
     arrived_at: AwareDatetime
-    flight_number: Annotated[
-        str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?$")
-    ]
-    mrz: MrzText
+    flight_number: FlightNumber | None = None
+    vessel_name: Name | None = None
+    imo_number: ImoNumber | None = None
+    mrz: MrzText | None = None
+    mrz_missing_reason: MrzMissingReason | None = None
     visa_reference: Identifier | None = None
     face_match_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    face_match_scale: FaceMatchScale = "unit"
     declared_purpose: DeclaredPurpose
     declared_stay_days: int = Field(ge=0, le=3650)
     declared_address: OptionalText | None = None
     return_ticket: bool | None = None
     travelling_with: list[Identifier] = Field(default_factory=list, max_length=50)
+
+    _unit_scale = model_validator(mode="before")(_face_match_on_unit_scale)
+
+    @model_validator(mode="after")
+    def _arrived_by_something(self) -> BorderEntry:
+        if self.flight_number is None and self.vessel_name is None and self.imo_number is None:
+            raise ValueError(
+                "an entry needs flight_number (airport) or vessel_name/imo_number (seaport)"
+            )
+        if self.mrz is not None and self.mrz_missing_reason is not None:
+            raise ValueError("mrz_missing_reason is given but the MRZ was read")
+        return self
 
 
 class Outcome(_Record):

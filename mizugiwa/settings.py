@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     post_capacity: dict[str, float] = Field(
         default_factory=dict, description='Per-post capacity overrides, e.g. {"MNL": 0.05}.'
     )
+    threshold_window: int = Field(
+        default=5_000,
+        ge=1,
+        description="Recent cases per post whose risks set its live threshold (rolling window).",
+    )
+    threshold_min_cases: int = Field(
+        default=500,
+        ge=1,
+        description="Cases a post's window needs before its live threshold replaces training's.",
+    )
     fairness_fpr_ratio_bounds: tuple[float, float] = (0.8, 1.25)
     fairness_min_group_size: int = Field(default=200, ge=1)
     fairness_gate: Literal["interval", "point"] = Field(

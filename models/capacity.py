@@ -209,3 +209,153 @@ def refer_at_capacity(
     """Boolean referrals: ``score >= threshold`` of the case's post (``"*"`` for unseen posts)."""
     score_array, index = _checked(scores, posts)
     return _refer(score_array, index, thresholds)
+
+
+# ----------------------------------------------------------------------------- exact capacity
+def tie_keys(case_ids: Any) -> np.ndarray:
+    """A deterministic tie-break key per case: a 64-bit hash of its id (pandas' SipHash with a
+    fixed key, the same in every process and on every machine). Cases with equal scores are
+    ranked by it, so the order is reproducible and independent of file order, and unrelated to
+    anything about the person."""
+    import pandas as pd
+
+    ids = _vector("case_ids", case_ids).astype(str).astype(object)
+    keys: np.ndarray = pd.util.hash_array(ids, categorize=False)
+    return keys
+
+
+def _shares(index: PostIndex, capacity: float | Mapping[str, float], default: float) -> np.ndarray:
+    """Each post's capacity share, in the order of ``index.codes``."""
+    if isinstance(capacity, Mapping):
+        default_share = _capacity("default", default)
+        shares = {str(p): _capacity(f"capacity[{p!r}]", c) for p, c in capacity.items()}
+        return np.array([shares.get(code, default_share) for code in index.codes])
+    return np.full(len(index.codes), _capacity("capacity", capacity))
+
+
+def refer_exactly(
+    scores: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    capacity: float | Mapping[str, float],
+    *,
+    keys: np.ndarray,
+    default: float = DEFAULT_CAPACITY,
+    eligible: np.ndarray | None = None,
+    taken: np.ndarray | None = None,
+) -> np.ndarray:
+    """Referrals that fill each post's capacity exactly: ``floor(capacity * n)`` of its ``n``
+    cases, the highest scores first, equal scores ordered by ``keys`` (see :func:`tie_keys`).
+
+    A threshold alone cannot do this when scores tie at the edge (a discrete oracle, a rule
+    score): it must refer all tied cases or none, so the share referred misses the capacity.
+
+    ``taken`` (per post, cases already referred by other means, e.g. rules) is subtracted from
+    each post's allowance; only ``eligible`` cases (default: all) are chosen from.
+    """
+    score_array, index = _checked(scores, posts)
+    key_array = _vector("keys", keys)
+    _same_length(scores=score_array, keys=key_array)
+    ok = np.ones(score_array.size, bool) if eligible is None else _labels("eligible", eligible)
+    n_codes = len(index.codes)
+    sizes = np.bincount(index.inverse, minlength=n_codes)
+    allowed = np.floor(_shares(index, capacity, default) * sizes + _ROUNDING_SLACK).astype(np.int64)
+    if taken is not None:
+        allowed = np.maximum(allowed - np.asarray(taken, dtype=np.int64), 0)
+    rows = np.flatnonzero(ok)
+    # ascending by post, then score, then key: each post's best cases are at the end of its run
+    order = rows[np.lexsort((key_array[rows], score_array[rows], index.inverse[rows]))]
+    grouped = index.inverse[order]
+    ends = np.searchsorted(grouped, np.arange(n_codes), side="right")
+    from_end = ends[grouped] - np.arange(order.size)  # 1 for a post's best case
+    refer = np.zeros(score_array.size, dtype=bool)
+    refer[order[from_end <= allowed[grouped]]] = True
+    return refer
+
+
+# ----------------------------------------------------------------- rules within capacity
+def hard_rule_referrals(
+    fired: np.ndarray, codes: list[str], demoted: frozenset[str] | set[str] = frozenset()
+) -> np.ndarray:
+    """Cases a rule refers on its own: any rule fired that has not been demoted to a model
+    feature (see ``training.rule_precision``)."""
+    fired = np.asarray(fired, dtype=bool)
+    keep = np.array([code not in demoted for code in codes], dtype=bool)
+    if fired.ndim != 2 or fired.shape[1] != keep.size:
+        raise ValueError(f"fired has shape {fired.shape}; expected (n, {keep.size})")
+    if not keep.any():
+        return np.zeros(len(fired), dtype=bool)
+    return np.asarray(fired[:, keep].any(axis=1), dtype=bool)
+
+
+def thresholds_after_rules(
+    scores: np.ndarray,
+    rule_refer: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    capacity: float | Mapping[str, float],
+    default: float = DEFAULT_CAPACITY,
+) -> dict[str, float]:
+    """Per post, the model's threshold once the rules have taken their share of its capacity.
+
+    A post of ``n`` cases may refer ``floor(capacity * n)``; the rules refer ``r`` first, so the
+    model may refer ``floor(capacity * n) - r`` of the ``n - r`` others (none when the rules use
+    it all: the threshold is then above 1 and every score seen). Key ``"*"``: the same over all
+    posts at ``default``.
+    """
+    score_array, index = _checked(scores, posts)
+    rules = _labels("rule_refer", rule_refer)
+    _same_length(scores=score_array, rule_refer=rules)
+    if score_array.size == 0:
+        raise ValueError("scores is empty: no threshold can be set from no cases")
+    shares = _shares(index, capacity, default)
+    out: dict[str, float] = {}
+    groups = [(code, index.inverse == i, shares[i]) for i, code in enumerate(index.codes)]
+    everyone = np.ones(score_array.size, dtype=bool)
+    for code, mine, share in [*groups, (UNSEEN_POST, everyone, _capacity("default", default))]:
+        n = int(mine.sum())
+        ruled = int((mine & rules).sum())
+        left = math.floor(share * n + _ROUNDING_SLACK) - ruled
+        others = np.sort(score_array[mine & ~rules])
+        if left <= 0 or others.size == 0:
+            # nothing left: above any probability and every score seen (finite, for JSON)
+            top = max(1.0, float(score_array[mine].max())) if n else 1.0
+            out[code] = math.nextafter(top, math.inf)
+        else:
+            out[code] = _threshold_for_share(others, min(left / others.size, 1.0))
+    return out
+
+
+def refer_after_rules(
+    scores: np.ndarray,
+    rule_refer: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    thresholds: Mapping[str, float],
+) -> np.ndarray:
+    """The model's referrals on top of the rules': cases no rule referred whose score reaches
+    their post's threshold from :func:`thresholds_after_rules`. Rules first, then the model
+    fills what is left, so a post's referrals, rules included, stay within its capacity."""
+    score_array, index = _checked(scores, posts)
+    rules = _labels("rule_refer", rule_refer)
+    _same_length(scores=score_array, rule_refer=rules)
+    out: np.ndarray = ~rules & _refer(score_array, index, thresholds)
+    return out
+
+
+def rules_over_capacity(
+    rule_refer: np.ndarray,
+    posts: np.ndarray | PostIndex,
+    capacity: float | Mapping[str, float],
+    default: float = DEFAULT_CAPACITY,
+) -> dict[str, float]:
+    """Per post, the share of its cases the rules alone refer, for posts where it exceeds the
+    post's capacity (the model then refers nobody there, and the post cannot keep up)."""
+    rules = _labels("rule_refer", rule_refer)
+    index = PostIndex.of(posts)
+    _same_length(rule_refer=rules, posts=index.inverse)
+    sizes = np.bincount(index.inverse, minlength=len(index.codes))
+    ruled = np.bincount(index.inverse, weights=rules, minlength=len(index.codes))
+    shares = _shares(index, capacity, default)
+    return {
+        code: float(ruled[i] / sizes[i])
+        for i, code in enumerate(index.codes)
+        if sizes[i] and ruled[i] / sizes[i] > shares[i] + _ROUNDING_SLACK
+    }

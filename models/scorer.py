@@ -39,7 +39,14 @@ from mizugiwa.features.indicators import (
 )
 from mizugiwa.features.kinds import CaseKindSpec, kind, kinds
 from mizugiwa.features.records import CONCERNS, Concern
-from mizugiwa.models.capacity import UNSEEN_POST, refer_at_capacity, thresholds_for_capacity
+from mizugiwa.models.capacity import (
+    UNSEEN_POST,
+    hard_rule_referrals,
+    refer_after_rules,
+    thresholds_after_rules,
+    thresholds_for_capacity,
+)
+from mizugiwa.models.live_thresholds import RollingThresholds
 
 if TYPE_CHECKING:
     import lightgbm
@@ -108,9 +115,12 @@ class ReferencePanel:
 
     risk: np.ndarray
     posts: np.ndarray
+    rules: np.ndarray | None = None  # referred by a hard rule; thresholds leave them room
 
     @classmethod
-    def sample(cls, risk: np.ndarray, posts: np.ndarray, seed: int) -> ReferencePanel:
+    def sample(
+        cls, risk: np.ndarray, posts: np.ndarray, seed: int, rules: np.ndarray | None = None
+    ) -> ReferencePanel:
         """Keep at most :data:`MAX_REFERENCE_PER_POST` risks per post (seeded sample)."""
         rng = np.random.default_rng(seed)
         posts = np.asarray(posts).astype(str)
@@ -120,10 +130,19 @@ class ReferencePanel:
             if rows.size > MAX_REFERENCE_PER_POST:
                 rows = rng.choice(rows, MAX_REFERENCE_PER_POST, replace=False)
             keep[rows] = True
-        return cls(risk=np.asarray(risk, dtype=np.float64)[keep], posts=posts[keep])
+        return cls(
+            risk=np.asarray(risk, dtype=np.float64)[keep],
+            posts=posts[keep],
+            rules=None if rules is None else np.asarray(rules, dtype=bool)[keep],
+        )
 
     def thresholds(self, default: float, overrides: Mapping[str, float]) -> dict[str, float]:
+        """Per post, the model's threshold: with the rules' referrals known, the rules take
+        their share of the capacity first (a panel saved before that knew only risks)."""
         capacity: float | Mapping[str, float] = dict(overrides) if overrides else default
+        rules = getattr(self, "rules", None)
+        if rules is not None:
+            return thresholds_after_rules(self.risk, rules, self.posts, capacity, default)
         return thresholds_for_capacity(self.risk, self.posts, capacity, default)
 
 
@@ -222,12 +241,17 @@ class Scorer:
         self.info = info
         self.capacity = float(capacity)
         self.post_capacity = dict(post_capacity or {})
+        # rules whose measured precision was too low to refer on their own (training sets it)
+        self.demoted_rules: frozenset[str] = frozenset()
+        # set by the service: thresholds that follow each post's live risks
+        self.rolling: RollingThresholds | None = None
         self._reason_weights: dict[str, dict[str, float]] = {}
         self._set_thresholds()
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_reason_weights"] = {}  # derived from the code's indicators: rebuilt on use
+        state.pop("rolling", None)  # live state of one service process, never saved
         return state
 
     # ----------------------------------------------------------------- configuration
@@ -381,13 +405,17 @@ class Scorer:
             raise FeatureMismatchError(
                 f"the model has no referral thresholds for kind {spec.name!r}: retrain it"
             )
+        rolling: RollingThresholds | None = getattr(self, "rolling", None)
+        if rolling is not None:  # the service: thresholds follow each post's live risks
+            table = rolling.table(spec.name, table, self.capacity_for)
+        hard = hard_rule_referrals(rules.fired, rules.codes, getattr(self, "demoted_rules", set()))
         post = np.asarray(getattr(batch, spec.post_field)).astype(str)
         codes, inverse = np.unique(post, return_inverse=True)
         per_code = np.array(
             [table.get(str(p), table[UNSEEN_POST]) for p in codes], dtype=np.float64
         )
         capacity = np.array([self.capacity_for(str(p)) for p in codes], dtype=np.float64)
-        return ScoredBatch(
+        scored = ScoredBatch(
             kind=spec.name,
             case_id=np.asarray(getattr(batch, spec.id_field)),
             post=post,
@@ -395,9 +423,12 @@ class Scorer:
             risk=risk,
             threshold=per_code[inverse] if post.size else np.zeros(0),
             capacity=capacity[inverse] if post.size else np.zeros(0),
-            model_refer=refer_at_capacity(risk, post, table) if post.size else np.zeros(0, bool),
-            rule_refer=np.asarray(rules.any(), dtype=bool),
+            model_refer=refer_after_rules(risk, hard, post, table) if post.size else hard,
+            rule_refer=hard,
         )
+        if rolling is not None:
+            rolling.observe(spec.name, post, risk, hard)
+        return scored
 
     def score_batch(
         self,

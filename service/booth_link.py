@@ -38,7 +38,7 @@ def add_prearrival_reasons(
     """Link ``entry`` to its pre-arrival case and add the case's reasons to ``row`` (the
     score's JSON form); returns the case id, or None when the traveller was on no list."""
     key = _document_key(entry)
-    if key is None:
+    if key is None or entry.flight_number is None:  # no MRZ read, or arrived by sea
         return None
     if runtime.database.open:
         skipped.append("pre-arrival lookup skipped: database unreachable")

@@ -45,9 +45,27 @@ class Metrics:
             ["name", "version"],
             registry=r,
         )
+        self.rule_share = Gauge(
+            "mizugiwa_rule_referral_share",
+            "Share of a post's recent cases (rolling window) referred by rules alone.",
+            ["kind", "post"],
+            registry=r,
+        )
+        self.rules_over_capacity = Gauge(
+            "mizugiwa_rules_over_capacity",
+            "1 when rules alone refer more of a post's recent cases than it can interview "
+            "(the model then refers none there), else 0.",
+            ["kind", "post"],
+            registry=r,
+        )
         self.model_reloads = Counter(
             "mizugiwa_model_reloads_total", "Champion reloads, by result.", ["result"], registry=r
         )
+
+    def set_rule_share(self, kind: str, post: str, share: float, capacity: float) -> None:
+        """Record a post's rule referral share and whether it exceeds its capacity."""
+        self.rule_share.labels(kind=kind, post=post).set(share)
+        self.rules_over_capacity.labels(kind=kind, post=post).set(float(share > capacity))
 
     def set_model(self, name: str, version: str) -> None:
         """Label the model in service (only one series is kept)."""

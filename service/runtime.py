@@ -32,6 +32,7 @@ from mizugiwa.features.context_factory import (
     read_lookups,
 )
 from mizugiwa.features.kinds import CaseKindSpec, kinds
+from mizugiwa.models.live_thresholds import RollingThresholds
 from mizugiwa.service.audit import DecisionLog
 from mizugiwa.service.auth import TokenAuthenticator
 from mizugiwa.service.breaker import DatabaseBreaker
@@ -209,6 +210,10 @@ class ServiceRuntime:
 
     def _swap(self, scorer: Scorer, source: Literal["registry", "cache"]) -> None:
         info = scorer.info
+        s = self.settings
+        scorer.rolling = RollingThresholds(  # thresholds follow each post's live risks
+            window=s.threshold_window, min_cases=min(s.threshold_min_cases, s.threshold_window)
+        )
         self.model = LoadedModel(scorer, info.version, datetime.now(UTC), source)
         self.metrics.set_model(info.name, info.version)
         log.info("champion in service", model=info.name, version=info.version, source=source)

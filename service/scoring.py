@@ -92,6 +92,10 @@ def _count(runtime: ServiceRuntime, kind: str, row: dict[str, Any], degraded: bo
             m.referrals.labels(kind=kind, by=by).inc()
     for hit in row["rules_fired"]:
         m.rule_hits.labels(rule=hit["code"]).inc()
+    rolling = getattr(runtime.model.scorer, "rolling", None) if runtime.model else None
+    share = rolling.rules_share(kind, row["post_code"]) if rolling is not None else None
+    if share is not None:
+        m.set_rule_share(kind, row["post_code"], share, row["capacity"])
     if degraded:
         m.degraded.inc()
 

@@ -35,7 +35,9 @@ from mizugiwa.models.capacity import (  # re-exported: evaluation cuts scores th
     _ScoresByPost,
     _weights,
     refer_at_capacity,
+    refer_exactly,
     thresholds_for_capacity,
+    tie_keys,
 )
 
 __all__ = [
@@ -43,7 +45,9 @@ __all__ = [
     "UNSEEN_POST",
     "PostIndex",
     "refer_at_capacity",
+    "refer_exactly",
     "thresholds_for_capacity",
+    "tie_keys",
 ]
 
 
@@ -85,6 +89,7 @@ def evaluate_at_capacity(
     thresholds: Mapping[str, float] | None = None,
     default: float = DEFAULT_CAPACITY,
     probabilities: bool | None = None,
+    refer: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Metrics of a score at interview capacity.
 
@@ -93,7 +98,9 @@ def evaluate_at_capacity(
     are probabilities (``probabilities=None`` decides from their range). With ``weights`` every
     rate is weighted (inverse-propensity weights for selective labels). ``thresholds`` default to
     those that fit ``capacity`` on these very scores; pass thresholds computed on all cases when
-    ``y_true`` covers only the labelled ones. A rate whose denominator is empty is NaN.
+    ``y_true`` covers only the labelled ones. ``refer`` (the referrals of these cases, e.g. from
+    :func:`refer_exactly` on all cases of the period) replaces thresholds altogether. A rate
+    whose denominator is empty is NaN.
     """
     labels = _labels("y_true", y_true)
     score_array, index = _checked(scores, posts)
@@ -101,9 +108,13 @@ def evaluate_at_capacity(
     if n == 0:
         raise ValueError("y_true is empty: nothing to evaluate")
     w = _weights(weights, n)
-    if thresholds is None:
-        thresholds = _ScoresByPost.of(score_array, index).thresholds(capacity, default)
-    refer = _refer(score_array, index, thresholds)
+    if refer is not None:
+        refer = _labels("refer", refer)
+        _same_length(y_true=labels, refer=refer)
+    else:
+        if thresholds is None:
+            thresholds = _ScoresByPost.of(score_array, index).thresholds(capacity, default)
+        refer = _refer(score_array, index, thresholds)
 
     positive_weight = float(w[labels].sum())
     referred_weight = float(w[refer].sum())

@@ -3,18 +3,32 @@
 Nationality, sex and age are never model inputs; they are kept beside the scores only to measure
 this. For each attribute and group the report gives the referral rate, the false-positive rate
 (share referred among people with no concern: the burden an innocent person carries) and recall,
-each with its ratio to the overall rate. The **gate** fails when a measurable group's
-false-positive-rate ratio lies outside ``bounds`` (default 0.8-1.25, setting
-``MIZUGIWA_FAIRNESS_FPR_RATIO_BOUNDS``) and, with ``gate="interval"`` (the default), its whole 95%
-interval does too. At 3% capacity a group of a few hundred innocents sees a handful of referrals,
-so its ratio has a standard error of 0.3-0.5: even the exact posterior of a synthetic world
-"fails" a point-estimate gate by chance. A point estimate outside the bounds whose interval still
-reaches them is reported as "outside bounds, within sampling error" for a person to watch, and
-``gate="point"`` gates on the point estimate alone. Groups with fewer than ``min_group_size``
-cases, or too few people without concern, are listed as too small to measure and not gated.
+each with its ratio to the overall rate and a 95% Wilson interval. The reasoning is in
+``docs/fairness.md``; in short, three questions are kept apart:
+
+- **Over-burden** (the gate): a group's false-positive rate above the upper bound (default
+  1.25, ``MIZUGIWA_FAIRNESS_FPR_RATIO_BOUNDS``) times the median measurable group's of the same
+  attribute (the typical innocent's burden: one large group rightly referred less would pull
+  the overall rate down and make every other group look over-burdened), beyond sampling
+  error, i.e. with
+  ``gate="interval"`` (the default) its whole interval above it. Innocent people of that group
+  are interviewed more often than others for nothing: the harm the gate exists to prevent.
+- **Under-referral** (reported, not gated): a ratio below the lower bound beyond sampling
+  error. Where risk really concentrates by age or sex (few trafficking cases among people over
+  55), the innocent of a low-risk group are rightly referred less; a two-sided gate could only
+  be passed by referring them more, or with ``--force``.
+- **Recall parity** (equal opportunity, reported, not gated): a group whose recall interval lies
+  wholly below ``low`` times the overall recall has its victims and fraud found less often.
+
+At 3% capacity a group of a few hundred innocents sees a handful of referrals, so its ratio has a
+standard error of 0.3-0.5: a point estimate outside the bounds whose interval still reaches them
+is "within sampling error", watched, not gated; ``gate="point"`` gates on the point estimate.
+Groups with fewer than ``min_group_size`` cases, or too few people without concern, are listed
+as too small to measure and not gated.
 
 Rates are computed with ``np.bincount`` (weighted when inverse-propensity ``weights`` are given);
-the tests check them against fairlearn's ``MetricFrame``.
+the equal-opportunity summary (the smallest recall ratio to the overall) is fairlearn's
+``MetricFrame``, and the tests check every rate against it.
 """
 
 from __future__ import annotations
@@ -95,6 +109,49 @@ def _reaches(interval: tuple[float, float], overall: float | None, low: float, h
     return interval[0] / overall <= high and interval[1] / overall >= low
 
 
+def _burden_status(
+    ratio: float | None,
+    interval: tuple[float, float],
+    overall: float | None,
+    low: float,
+    high: float,
+    gate: str,
+) -> str:
+    """Over-burden fails the gate; under-referral is reported; either within sampling error
+    (``gate="interval"`` and the interval reaches the bounds) is watched."""
+    if ratio is None or low <= ratio <= high:
+        return "ok"
+    if gate == "interval" and _reaches(interval, overall, low, high):
+        return "within sampling error"
+    return "over-burdened" if ratio > high else "under-referred"
+
+
+def _equal_opportunity(
+    labels: np.ndarray,
+    referred: np.ndarray,
+    w: np.ndarray,
+    codes: np.ndarray,
+    inverse: np.ndarray,
+    rows: list[GroupRates],
+) -> float | None:
+    """fairlearn's equal-opportunity ratio (smallest over largest group recall) among the
+    groups measurable with enough positives; None with fewer than two such groups."""
+    from fairlearn.metrics import equal_opportunity_ratio
+
+    kept = [g for g, row in enumerate(rows) if row.measurable and row.recall is not None]
+    if len(kept) < 2:
+        return None
+    mask = np.isin(inverse, kept)
+    return float(
+        equal_opportunity_ratio(
+            labels[mask],
+            referred[mask],
+            sensitive_features=codes[inverse[mask]],
+            sample_weight=w[mask],
+        )
+    )
+
+
 def _rate(numerator: float, denominator: float) -> float | None:
     return float(numerator) / float(denominator) if denominator > 0 else None
 
@@ -124,11 +181,16 @@ class GroupRates:
     recall_ratio: float | None
     fpr_interval: tuple[float, float]
     measurable: bool
-    status: str  # "ok", "outside bounds", "within sampling error", "too small to measure"
+    # "ok", "over-burdened" (gated), "within sampling error", "under-referred" (reported),
+    # "too small to measure"
+    status: str
+    recall_interval: tuple[float, float] = (math.nan, math.nan)
+    recall_status: str = "too few positives"  # "ok", "below parity", "too few positives"
 
     def to_dict(self) -> dict[str, Any]:
         row = {key: getattr(self, key) for key in self.__dataclass_fields__}
         row["fpr_interval"] = [_json_number(v) for v in self.fpr_interval]
+        row["recall_interval"] = [_json_number(v) for v in self.recall_interval]
         return {key: _json_number(value) for key, value in row.items()}
 
 
@@ -151,6 +213,8 @@ class FairnessReport:
     min_positives: int = 20
     notes: list[str] = field(default_factory=list)
     gate: str = "interval"
+    under_referred: list[str] = field(default_factory=list)  # reported, not gated
+    recall_gaps: list[str] = field(default_factory=list)  # equal opportunity, not gated
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe (no NaN or infinity): the artifact the promotion gate reads back."""
@@ -164,6 +228,8 @@ class FairnessReport:
             "overall": {k: _json_number(v) for k, v in self.overall.items()},
             "tables": {a: [row.to_dict() for row in rows] for a, rows in self.tables.items()},
             "notes": list(self.notes),
+            "under_referred": list(self.under_referred),
+            "recall_gaps": list(self.recall_gaps),
         }
 
     @classmethod
@@ -171,7 +237,15 @@ class FairnessReport:
         """Rebuild a report from :meth:`to_dict` output (e.g. an MLflow artifact)."""
         tables = {
             attribute: [
-                GroupRates(**{**row, "fpr_interval": tuple(_nan(v) for v in row["fpr_interval"])})
+                GroupRates(
+                    **{
+                        **row,
+                        "fpr_interval": tuple(_nan(v) for v in row["fpr_interval"]),
+                        "recall_interval": tuple(
+                            _nan(v) for v in row.get("recall_interval", (None, None))
+                        ),
+                    }
+                )
                 for row in rows
             ]
             for attribute, rows in data["tables"].items()
@@ -186,6 +260,8 @@ class FairnessReport:
             min_positives=int(data.get("min_positives", 20)),
             notes=list(data.get("notes", [])),
             gate=str(data.get("gate", "point")),
+            under_referred=list(data.get("under_referred", [])),
+            recall_gaps=list(data.get("recall_gaps", [])),
         )
 
     def _summary_lines(self) -> list[str]:
@@ -193,13 +269,16 @@ class FairnessReport:
         verdict = "PASSED" if self.passed else "FAILED"
         return [
             f"Gate: **{verdict}**. A group fails when its false-positive rate (share referred "
-            f"among people with no concern) is outside {low:.2f}-{high:.2f} times the overall "
+            f"among people with no concern) is above {high:.2f} times the median group's "
             + (
-                "rate and so is its whole 95% interval (a group outside the bounds whose "
-                "interval reaches them is within sampling error: watched, not gated)."
+                "rate and so is its whole 95% interval (over-burden; a group above the bound "
+                "whose interval reaches it is within sampling error: watched, not gated)."
                 if self.gate == "interval"
-                else "rate."
-            ),
+                else "rate (over-burden)."
+            )
+            + f" A rate below {low:.2f} times the median group's (under-referral) and a "
+            f"recall below {low:.2f} times the overall recall (equal opportunity), each beyond "
+            "sampling error, are reported, not gated.",
             f"Groups with fewer than {self.min_group_size} cases or fewer than "
             f"{self.min_group_size} people without concern are too small to measure and are not "
             f"gated; recall needs at least {self.min_positives} people with a concern.",
@@ -217,6 +296,12 @@ class FairnessReport:
         ]
         if self.failures:
             lines += ["## Failures", "", *[f"- {failure}" for failure in self.failures], ""]
+        if self.under_referred:
+            lines += ["## Under-referral (not gated)", ""]
+            lines += [f"- {item}" for item in self.under_referred] + [""]
+        if self.recall_gaps:
+            lines += ["## Recall parity (equal opportunity, not gated)", ""]
+            lines += [f"- {item}" for item in self.recall_gaps] + [""]
         if self.notes:
             lines += ["## Notes", "", *[f"- {note}" for note in self.notes], ""]
         header = (
@@ -270,7 +355,7 @@ class FairnessReport:
             parts.append("</tr>")
             for row in rows:
                 css = {
-                    "outside bounds": "fail",
+                    "over-burdened": "fail",
                     "within sampling error": "small",
                     "too small to measure": "small",
                 }.get(row.status, "")
@@ -369,6 +454,8 @@ def fairness_report(
     tables: dict[str, list[GroupRates]] = {}
     failures: list[str] = []
     notes: list[str] = []
+    under_referred: list[str] = []
+    recall_gaps: list[str] = []
     for attribute, values in groups.items():
         codes, inverse = _group_codes(attribute, values, n)
         size = codes.size
@@ -382,35 +469,53 @@ def fairness_report(
         w_pos = np.bincount(inverse, weights=w * labels, minlength=size)
         w_tp = np.bincount(inverse, weights=w * (referred & labels), minlength=size)
         rows = []
+        # The burden is compared with the median measurable group's, not the overall rate: one
+        # large group rightly referred less (older applicants where risk is low) pulls the
+        # overall rate down and would make every other group look over-burdened.
+        sized = (count >= min_group_size) & (negatives >= min_group_size) & (w_neg > 0)
+        reference = (
+            float(np.median(w_fp[sized] / w_neg[sized]))
+            if sized.any()
+            else overall_rates["false_positive_rate"]
+        )
+        overall[f"reference_fpr.{attribute}"] = reference
         for g, code in enumerate(codes):
             measurable = bool(count[g] >= min_group_size and negatives[g] >= min_group_size)
             fpr = _rate(w_fp[g], w_neg[g])
             recall = _rate(w_tp[g], w_pos[g]) if positives[g] >= min_positives else None
-            fpr_ratio = _ratio(fpr, overall_rates["false_positive_rate"])
+            fpr_ratio = _ratio(fpr, reference)
             referral_rate = _rate(w_ref[g], w_all[g])
             status = "too small to measure"
             # The interval of the (weighted) rate on the group's unweighted count of innocents.
             interval = _wilson((fpr or 0.0) * float(negatives[g]), float(negatives[g]))
             if measurable:
-                inside = fpr_ratio is not None and low <= fpr_ratio <= high
-                clear = not inside and not _reaches(
-                    interval, overall_rates["false_positive_rate"], low, high
+                status = _burden_status(fpr_ratio, interval, reference, low, high, gate)
+                where = (
+                    f"{attribute}={code}: false-positive rate {_fmt(fpr)} is "
+                    f"{_fmt(fpr_ratio, 'x')} the median group's {_fmt(reference)}"
                 )
-                status = "ok" if inside else "outside bounds"
-                if not inside and gate == "interval" and not clear:
-                    status = "within sampling error"
+                shown = f"95% interval {_fmt(interval[0])}-{_fmt(interval[1])}"
+                if status == "over-burdened":
+                    failures.append(f"{where} (allowed up to {high:.2f}x)")
+                elif status == "under-referred":
+                    under_referred.append(f"{where}, {shown}: fewer innocents referred")
+                elif status == "within sampling error":
                     notes.append(
-                        f"{attribute}={code}: false-positive rate {_fmt(fpr)} is "
-                        f"{_fmt(fpr_ratio, 'x')} the overall, outside the bounds, but its 95% "
-                        f"interval {_fmt(interval[0])}-{_fmt(interval[1])} reaches them: "
+                        f"{where}, outside the bounds, but its {shown} reaches them: "
                         "not gated, watch it in the next period"
                     )
-                elif not inside:
-                    failures.append(
-                        f"{attribute}={code}: false-positive rate {_fmt(fpr)} is "
-                        f"{_fmt(fpr_ratio, 'x')} the overall "
-                        f"{_fmt(overall_rates['false_positive_rate'])} "
-                        f"(allowed {low:.2f}-{high:.2f})"
+            recall_interval = _wilson((recall or 0.0) * float(positives[g]), float(positives[g]))
+            recall_status = "too few positives"
+            if recall is not None and measurable:
+                recall_status = "ok"
+                overall_recall = overall_rates["recall"]
+                if overall_recall and recall_interval[1] / overall_recall < low:
+                    recall_status = "below parity"
+                    recall_gaps.append(
+                        f"{attribute}={code}: recall {_fmt(recall)} is "
+                        f"{_fmt(_ratio(recall, overall_recall), 'x')} the overall "
+                        f"{_fmt(overall_recall)}, 95% interval {_fmt(recall_interval[0])}-"
+                        f"{_fmt(recall_interval[1])}: concerns in this group are found less often"
                     )
             rows.append(
                 GroupRates(
@@ -428,8 +533,13 @@ def fairness_report(
                     fpr_interval=interval,
                     measurable=measurable,
                     status=status,
+                    recall_interval=recall_interval,
+                    recall_status=recall_status,
                 )
             )
+        overall[f"equal_opportunity_ratio.{attribute}"] = _equal_opportunity(
+            labels, referred, w, codes, inverse, rows
+        )
         rows.sort(key=lambda row: (not row.measurable, -row.n, row.group))
         tables[attribute] = rows
         unmeasured = [row.group for row in rows if not row.measurable]
@@ -451,4 +561,6 @@ def fairness_report(
         min_positives=min_positives,
         notes=notes,
         gate=gate,
+        under_referred=under_referred,
+        recall_gaps=recall_gaps,
     )

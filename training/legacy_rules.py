@@ -39,7 +39,13 @@ POINTS: dict[str, float] = {
 
 
 def _date(text: Any) -> date | None:
-    return date.fromisoformat(text[:10]) if isinstance(text, str) and len(text) >= 10 else None
+    """A date, or None when absent or partial (a date of birth with an unknown day or month)."""
+    if not isinstance(text, str) or len(text) < 10:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def _years(later: date | None, earlier: date | None) -> float:

@@ -137,7 +137,7 @@ def fairness_plot(report: FairnessReport) -> Figure:
         rows = [row for row in report.tables[attribute] if row.measurable]
         small = [row.group for row in report.tables[attribute] if not row.measurable]
         ratios = np.array([row.fpr_ratio if row.fpr_ratio is not None else 0.0 for row in rows])
-        colours = ["#c0392b" if row.status == "outside bounds" else "#2e86c1" for row in rows]
+        colours = ["#c0392b" if row.status == "over-burdened" else "#2e86c1" for row in rows]
         positions = np.arange(len(rows))
         axes.barh(positions, ratios, color=colours)
         axes.set_yticks(positions, [row.group for row in rows])

@@ -36,6 +36,7 @@ from mizugiwa.features.contract import ModelInfo
 from mizugiwa.features.fingerprint import running_fingerprint
 from mizugiwa.features.kinds import CaseKindSpec, kind, kinds
 from mizugiwa.features.records import CONCERNS, Concern
+from mizugiwa.models.capacity import hard_rule_referrals
 from mizugiwa.models.promotion import (
     CHAMPION_METRIC,
     FAIRNESS_METRIC,
@@ -54,10 +55,18 @@ from mizugiwa.models.scorer import (
     Scorer,
 )
 from mizugiwa.settings import Settings, get_settings
-from mizugiwa.training.datasets import DataFiles, dataset_digest
-from mizugiwa.training.evaluation import evaluate_at_capacity, thresholds_for_capacity
+from mizugiwa.training.datasets import dataset_digest
+from mizugiwa.training.evaluation import (
+    evaluate_at_capacity,
+    refer_exactly,
+    thresholds_for_capacity,
+    tie_keys,
+)
 from mizugiwa.training.fairness import FairnessReport, fairness_report
 from mizugiwa.training.fit import BoosterParams, fit_concern_model, fit_logistic, logistic_proba
+from mizugiwa.training.preflight import preflight, stage_artifact
+from mizugiwa.training.recall_estimate import estimate_for_cases, estimate_metrics
+from mizugiwa.training.rule_precision import RuleReport, report_for_cases
 from mizugiwa.training.split import TimeSplit, time_split
 from mizugiwa.training.world import PRIMARY, CaseSet, World, load_world
 
@@ -144,10 +153,12 @@ def evaluate_scores(
     weights = labels.weight[mask]
     ev = Evaluation()
     thresholds: dict[str, dict[str, float]] = {}
+    keys = tie_keys(cases.ids[mask])
     for name, score in scores.items():
         s = score[mask]
         th = thresholds_for_capacity(s, posts, cap, default)
         thresholds[name] = th
+        refer = refer_exactly(s, posts, cap, keys=keys, default=default)  # ties broken by id
         if labelled.any():
             ev.metrics.setdefault("ipw", {})[name] = evaluate_at_capacity(
                 y_label[labelled],
@@ -155,12 +166,12 @@ def evaluate_scores(
                 posts[labelled],
                 cap,
                 weights=weights[labelled],
-                thresholds=th,
                 default=default,
+                refer=refer[labelled],
             )
         if audit.any():
             ev.metrics.setdefault("audit", {})[name] = evaluate_at_capacity(
-                y_label[audit], s[audit], posts[audit], cap, thresholds=th, default=default
+                y_label[audit], s[audit], posts[audit], cap, default=default, refer=refer[audit]
             )
         if cases.truth is not None:
             known = cases.truth.known[mask]
@@ -170,8 +181,8 @@ def evaluate_scores(
                     s[known],
                     posts[known],
                     cap,
-                    thresholds=th,
                     default=default,
+                    refer=refer[known],
                 )
     ev.basis = "truth" if "truth" in ev.metrics else "ipw"
     return ev, thresholds
@@ -188,6 +199,7 @@ class Fitted:
     fit_info: dict[str, float]
     model_reasons: dict[str, str]  # per kind other than applications: how its slot was filled
     probabilities: dict[Concern, np.ndarray]  # the model's, for every application
+    rules: RuleReport | None = None  # each rule's precision; which are demoted
 
     @property
     def entry_model_reason(self) -> str:
@@ -296,11 +308,23 @@ def fit_models(
         capacity=default,
         post_capacity=posts_cap,
     )
-    # Thresholds follow the latest months' risk distribution per post, per kind.
+    # Thresholds follow the latest months' risk distribution per post, per kind. Rules first,
+    # then the model: rules measured imprecise refer no more on their own, and thresholds leave
+    # the remaining rules their share of each post's capacity.
     test_start = np.datetime64(split.periods["test"][0])
     probs = scorer.predict_proba(apps.fm, PRIMARY)
+    rule_report = report_for_cases(
+        apps,
+        split.train | split.valid,
+        split.valid,
+        _risk(probs),
+        _cap_arg(default, posts_cap),
+        default,
+    )
+    scorer.demoted_rules = rule_report.demoted
+    hard = hard_rule_referrals(apps.rm.fired, apps.rm.codes, rule_report.demoted)
     slots[PRIMARY].reference = ReferencePanel.sample(
-        _risk(probs)[split.test], apps.posts[split.test], seed
+        _risk(probs)[split.test], apps.posts[split.test], seed, rules=hard[split.test]
     )
     known: dict[str, dict[str, dict[Concern, float]]] = {PRIMARY: _by_id(apps, probs)}
     for spec in kinds():
@@ -315,11 +339,13 @@ def fit_models(
         cache = dict(known.get(spec.link.kind, {})) if spec.link is not None else None
         kind_probs = scorer.probabilities(spec, cases.batch, cases.fm, world.ctx, cache)
         known[spec.name] = _by_id(cases, kind_probs)
+        kind_hard = hard_rule_referrals(cases.rm.fired, cases.rm.codes, rule_report.demoted)
         slots[spec.name].reference = ReferencePanel.sample(
-            _risk(kind_probs)[recent], cases.posts[recent], seed
+            _risk(kind_probs)[recent], cases.posts[recent], seed, rules=kind_hard[recent]
         )
     scorer._set_thresholds()
-    return Fitted(scorer, logistic, info, {k: v for k, v in reasons.items() if k != PRIMARY}, probs)
+    model_reasons = {k: v for k, v in reasons.items() if k != PRIMARY}
+    return Fitted(scorer, logistic, info, model_reasons, probs, rule_report)
 
 
 def _by_id(cases: CaseSet, probs: dict[Concern, np.ndarray]) -> dict[str, dict[Concern, float]]:
@@ -359,9 +385,7 @@ def train(
     s = settings if settings is not None else get_settings()
     tick = step or (lambda _name: None)
     params = params or BoosterParams()
-    if capacity is not None and not 0 < capacity <= 1:
-        raise ValueError(f"--capacity is {capacity}; a capacity is a share in (0, 1]")
-    files = DataFiles.find(data)
+    files = preflight(data, s, capacity=capacity, register=register).files
     tick("hashing the data")
     digest = dataset_digest(files.training_files())
     world = load_world(files, step=tick)
@@ -392,6 +416,11 @@ def train(
         scores["oracle"] = apps.truth.oracle_risk
     evaluation, thresholds = evaluate_scores(apps, test, scores, default, posts_cap)
     concern_metrics = _concern_metrics(apps, test, model_probs)
+    if apps.labels.audit[test].any():  # recall as an agency without a truth file would see it
+        estimate = estimate_for_cases(
+            apps, test, scores["model"], _cap_arg(default, posts_cap), default
+        )
+        concern_metrics.update(estimate_metrics(estimate, seed))
 
     tick("fairness report")
     fair = audit_fairness(apps, test, scores["model"], thresholds["model"], evaluation.basis, s)
@@ -424,6 +453,12 @@ def train(
         "gates": {"fairness": fair.passed, "not_worse": not_worse},
         "gates_passed": fair.passed and not_worse,
         "entry_model": fitted.entry_model_reason,
+        "rules_demoted": sorted(fitted.rules.demoted) if fitted.rules is not None else [],
+        "recall_estimate": {
+            k.removeprefix("estimate."): v
+            for k, v in concern_metrics.items()
+            if k.startswith("estimate.")
+        },
     }
     if register:
         tick("logging to MLflow")
@@ -618,6 +653,7 @@ def _log_run(
             GATE_METRIC: evaluation.recall("model"),
             FAIRNESS_METRIC: 1.0 if fair.passed else 0.0,
             "outcomes.unmatched": float(world.unmatched_outcomes),
+            **(fitted.rules.metrics() if fitted.rules is not None else {}),
         }
         if champion_recall is not None:
             metrics[CHAMPION_METRIC] = champion_recall
@@ -673,6 +709,8 @@ def _log_run(
             features=list(scorer.slot(PRIMARY).features.names),
             limits=LIMITS,
         )
+        if fitted.rules is not None:
+            card += "\n" + fitted.rules.markdown()
         (out / "model_card.md").write_text(card)
         _plots(apps, test, scores, evaluation.basis, default, fair, out, plots)
         mlflow.log_artifacts(str(out), artifact_path="report")
@@ -682,7 +720,7 @@ def _log_run(
             pickle.dump(scorer, handle, protocol=pickle.HIGHEST_PROTOCOL)
         artifacts = {"scorer": str(scorer_path)}
         if world.files.tipdb is not None:
-            artifacts["tipdb"] = str(world.files.tipdb)
+            artifacts["tipdb"] = str(stage_artifact(world.files.tipdb, out / "staged"))
         logged = mlflow.pyfunc.log_model(
             name="model",
             python_model=pyfunc.MizugiwaModel(),

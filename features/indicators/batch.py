@@ -44,6 +44,8 @@ from mizugiwa.features.normalise import (
     phone_key,
     sponsor_key,
 )
+from mizugiwa.features.record_values import flight_number as _flight
+from mizugiwa.features.record_values import unit_face_match
 from mizugiwa.features.records import BorderEntry, VisaApplication
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -350,8 +352,9 @@ class EntryBatch:
     entry_id: np.ndarray
     port_code: np.ndarray
     arrived_s: np.ndarray
-    flight_number: np.ndarray
-    mrz: np.ndarray
+    flight_number: np.ndarray  # None for a seaport arrival (a vessel instead)
+    mrz: np.ndarray  # None when not read at the booth; ``mrz_missing_reason`` says why
+    mrz_missing_reason: np.ndarray
     visa_reference: np.ndarray
     face_match_score: np.ndarray
     declared_purpose: np.ndarray
@@ -393,6 +396,7 @@ class EntryBatch:
                 "arrived_s",
                 "flight_number",
                 "mrz",
+                "mrz_missing_reason",
                 "visa_reference",
                 "face_match_score",
                 "declared_purpose",
@@ -417,11 +421,12 @@ class EntryBatch:
                 rows["entry_id"].append(e["entry_id"])
                 rows["port_code"].append(e["port_code"].strip().upper())
                 rows["arrived_s"].append(_seconds(e["arrived_at"]))
-                rows["flight_number"].append(e["flight_number"])
-                rows["mrz"].append(_mrz(e["mrz"]))
+                rows["flight_number"].append(_flight(e.get("flight_number")))
+                rows["mrz"].append(_mrz(e.get("mrz")))
+                rows["mrz_missing_reason"].append(e.get("mrz_missing_reason"))
                 rows["visa_reference"].append(reference)
-                score = e.get("face_match_score")
-                rows["face_match_score"].append(np.nan if score is None else float(score))
+                score = unit_face_match(e.get("face_match_score"), e.get("face_match_scale"))
+                rows["face_match_score"].append(np.nan if score is None else score)
                 rows["declared_purpose"].append(e["declared_purpose"])
                 rows["declared_stay_days"].append(float(e["declared_stay_days"]))
                 rows["declared_address"].append(e.get("declared_address"))

@@ -26,6 +26,21 @@ _PURPOSES: dict[str, frozenset[str]] = {
     VisaCategory.SKILLED_WORKER: frozenset({"work", "business"}),
     VisaCategory.TRANSIT: frozenset({"transit"}),
     VisaCategory.OTHER: frozenset(p.value for p in DeclaredPurpose),
+    VisaCategory.LONG_TERM_RESIDENT: frozenset({"family", "work", "study"}),
+    VisaCategory.DESIGNATED_ACTIVITIES: frozenset(p.value for p in DeclaredPurpose),
+    VisaCategory.PERMANENT_RESIDENT: frozenset(p.value for p in DeclaredPurpose),
+    VisaCategory.SPOUSE_OF_PERMANENT_RESIDENT: frozenset({"family"}),
+    VisaCategory.SPECIFIED_SKILLED_WORKER: frozenset({"work"}),
+    VisaCategory.DEPENDENT: frozenset({"family", "study"}),
+    VisaCategory.TRAINEE: frozenset({"work", "study"}),
+    VisaCategory.CULTURAL_ACTIVITIES: frozenset({"study", "other"}),
+    VisaCategory.BUSINESS_MANAGER: frozenset({"business", "work"}),
+    VisaCategory.ENGINEER_HUMANITIES_INTERNATIONAL: frozenset({"work", "business"}),
+    VisaCategory.INTRA_COMPANY_TRANSFEREE: frozenset({"work", "business"}),
+    VisaCategory.NURSING_CARE: frozenset({"work"}),
+    VisaCategory.HIGHLY_SKILLED_PROFESSIONAL: frozenset({"work", "business", "study"}),
+    VisaCategory.DIPLOMAT: frozenset({"work", "business", "family"}),
+    VisaCategory.OFFICIAL: frozenset({"work", "business", "family"}),
 }
 
 
@@ -106,6 +121,28 @@ def entry_mrz_visa_mismatches(batch: EntryBatch, ctx: Any) -> Column:
         if bad:
             details[i] = {"mismatched_fields": list(bad)}
     return Column(values, details)
+
+
+@indicator(
+    ENTRY_FEATURES,
+    code="ID-MRZ-UNREAD",
+    concern=Concern.IMPERSONATION,
+    en="No machine-readable zone was read at the booth: the passport's check digits, its "
+    "agreement with the application and its lost/stolen status could not be checked.",
+    ja="入国審査で旅券の機械読取部（MRZ）が読み取られず、チェックディジット・申請内容との一致・"
+    "紛失盗難登録を確認できなかった。",
+    fires=lambda v: v >= 1,
+)
+def entry_mrz_unread(batch: EntryBatch, ctx: Any) -> Column:
+    """1 when the entry came without an MRZ (damaged, not machine-readable, reader fault),
+    else 0; the evidence is the reason recorded at the booth. The entry is still scored: the
+    document indicators are NaN and the model weighs the rest."""
+    parsed = entry_mrz(batch)
+    details = {
+        int(i): {"mrz_missing_reason": batch.mrz_missing_reason[i] or "not recorded"}
+        for i in np.flatnonzero(~parsed.present)
+    }
+    return Column((~parsed.present).astype(np.float64), details)
 
 
 @indicator(

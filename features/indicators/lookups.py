@@ -24,8 +24,10 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.indicators.registry import Column, Details
+from mizugiwa.features.indicators.sponsor_history import spouse_sponsorships_matched
 from mizugiwa.features.normalise import address_key, organisation_key, phone_key, sponsor_keys
 from mizugiwa.features.tipdb.entities import SUSPECT_ROLES
+from mizugiwa.features.tipdb.identifiers import identifiers_of, lookup_keys
 from mizugiwa.features.tipdb.snapshot import IntervalIndex, Snapshot, to_day
 
 _NO_END = np.iinfo(np.int64).max
@@ -54,6 +56,8 @@ class _Derived:
     suspect_ids: dict[str, list[str]]
     victims: IntervalIndex  # sponsor_key(name, dob) of known victims
     organisations: dict[str, list[str]]  # normalised name -> organisation ids
+    organisation_ids: frozenset[str]
+    identifiers: dict[str, list[str]]  # "scheme:value" and "*:value" -> organisation ids
     contacts: dict[tuple[str, str], list[str]]  # (kind, key) -> phone/address entity ids
 
 
@@ -81,9 +85,13 @@ def derived(snapshot: Snapshot) -> _Derived:
             if target is suspect:
                 suspect_ids.setdefault(key, []).append(str(person["id"]))
     organisations: dict[str, list[str]] = {}
+    identifiers: dict[str, list[str]] = {}
     for org in snapshot.entities("organisation"):
         for name in org["names"]:
             organisations.setdefault(organisation_key(name), []).append(str(org["id"]))
+        for key in identifiers_of(org):
+            for form in (key, "*:" + key.split(":", 1)[1]):
+                identifiers.setdefault(form, []).append(str(org["id"]))
     contacts: dict[tuple[str, str], list[str]] = {}
     for phone in snapshot.entities("phone"):
         key = phone_key(phone["number"], phone.get("country"))
@@ -97,6 +105,8 @@ def derived(snapshot: Snapshot) -> _Derived:
         suspect_ids=suspect_ids,
         victims=IntervalIndex(*victim),
         organisations=organisations,
+        organisation_ids=frozenset(str(o["id"]) for o in snapshot.entities("organisation")),
+        identifiers=identifiers,
         contacts=contacts,
     )
     _DERIVED[snapshot] = built
@@ -112,12 +122,25 @@ def present(keys: np.ndarray) -> np.ndarray:
     return np.asarray(keys != None, dtype=bool)  # noqa: E711
 
 
+def _sponsorship_details(values: np.ndarray, variants: Mapping[int, list[str]]) -> Details:
+    details: Details = {}
+    for i in np.flatnonzero(values > 0).tolist():
+        details[i] = {"spouse_sponsorships_on_record": int(values[i])}
+        if variants.get(i):
+            details[i]["found_under_other_spellings"] = variants[i]
+    return details
+
+
 def prior_spouse_sponsorships(batch: Any, ctx: Any) -> Column:
     """Spouse sponsorships by the sponsor visible the day before the application (so the
     sponsorship being applied for is never counted); NaN without a sponsor key."""
 
     def compute() -> Column:
         keys = batch.sponsor_person_key()
+        if ctx.index is not None:  # with a matcher: romanisation variants and kanji names too
+            births = [_dob_text(day) or "" for day in batch.sponsor_birth_day.tolist()]
+            values, variants = spouse_sponsorships_matched(batch, ctx, keys, births)
+            return Column(values, _sponsorship_details(values, variants))
         has = present(keys)
         values = np.full(len(batch), np.nan)
         if has.any():
@@ -125,11 +148,7 @@ def prior_spouse_sponsorships(batch: Any, ctx: Any) -> Column:
                 keys[has].tolist(), days_of(batch)[has] - 1, relation="spouse"
             )
             values[has] = counts
-        details = {
-            int(i): {"spouse_sponsorships_on_record": int(values[i])}
-            for i in np.flatnonzero(values > 0)
-        }
-        return Column(values, details)
+        return Column(values, _sponsorship_details(values, {}))
 
     return batch.memo(("prior_spouses", id(ctx)), compute)
 
@@ -249,6 +268,24 @@ def resolve_organisations(batch: Any, ctx: Any, names: np.ndarray) -> np.ndarray
     return np.fromiter(map(table.get, listed, repeat(())), dtype=object, count=len(listed))
 
 
+def resolve_organisation_ids(ctx: Any, given: np.ndarray) -> np.ndarray:
+    """Organisation ids (a tuple per row) for the ids agencies send: the database's own id,
+    else an identifier by scheme (a corporate number, ``scheme:value``); the text itself when
+    nothing is known of it (its raids then count as none)."""
+    built = derived(ctx.snapshot)
+    listed = given.tolist()
+    table: dict[str, tuple[str, ...]] = {}
+    for text in set(listed):
+        if not text:
+            continue
+        if text in built.organisation_ids:
+            table[text] = (text,)
+            continue
+        found = [org for key in lookup_keys(text) for org in built.identifiers.get(key, [])]
+        table[text] = tuple(dict.fromkeys(found)) or (text,)
+    return np.fromiter(map(table.get, listed, repeat(())), dtype=object, count=len(listed))
+
+
 def organisation_findings(batch: Any, ctx: Any) -> Column:
     """Raids and labour inspections, as of the application date, against the employer, the
     recruitment agency and the sponsoring organisation (each counted once per application);
@@ -260,9 +297,10 @@ def organisation_findings(batch: Any, ctx: Any) -> Column:
         row_parts: list[np.ndarray] = []
         orgs_found: list[str] = []
         for ids in (batch.employer_id, batch.sponsor_organisation_id):
-            given = np.flatnonzero(present(ids))
-            row_parts.append(given)
-            orgs_found.extend(str(org) for org in ids[given].tolist())
+            found = resolve_organisation_ids(ctx, ids).tolist()
+            sizes = np.fromiter(map(len, found), np.int64, n)
+            row_parts.append(np.repeat(np.arange(n), sizes))
+            orgs_found.extend(org for ids in found if ids for org in ids)
         for names in (
             batch.employer_name,
             batch.recruitment_agency,

@@ -21,6 +21,12 @@ from typing import Any
 import numpy as np
 
 from mizugiwa.features.jsonl import JsonLinesError
+from mizugiwa.features.record_values import (
+    is_partial,
+    language_as_compared,
+    partial_date,
+    unit_face_match,
+)
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _READ_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
@@ -38,6 +44,15 @@ def day(text: str | None) -> float:
     if text is None:
         return np.nan
     return float(date.fromisoformat(text[:10]).toordinal() - _EPOCH_ORDINAL)
+
+
+def birth_day(text: str | None) -> float:
+    """A date of birth as days since 1970-01-01; NaN when absent or partial (an unknown day or
+    month, ICAO 9303's ``XX``): the day is not invented."""
+    if text is None:
+        return np.nan
+    canonical = partial_date(text)
+    return np.nan if is_partial(canonical) else day(canonical)
 
 
 def seconds(text: str) -> int:
@@ -66,8 +81,9 @@ def code(text: str) -> str:
 
 
 def languages(codes: Iterable[str]) -> tuple[str, ...]:
-    """ISO 639-1 codes trimmed and lower-case."""
-    return tuple(code.strip().lower() for code in codes)
+    """ISO 639 codes as compared: the two-letter code where one exists (``eng`` is ``en``),
+    else the three-letter one (``fil``, ``ceb``)."""
+    return tuple(language_as_compared(code) for code in codes)
 
 
 def passport_number(text: str) -> str:
@@ -245,7 +261,13 @@ def application_row(r: Mapping[str, Any]) -> tuple[Any, ...]:
         travel["return_ticket"],
         travel["intended_stay_days"],
         travel.get("accompanying_minors") or 0,
-        None if biometrics is None else biometrics.get("face_match_score"),
+        (
+            None
+            if biometrics is None
+            else unit_face_match(
+                biometrics.get("face_match_score"), biometrics.get("face_match_scale")
+            )
+        ),
     )
 
 
@@ -361,8 +383,8 @@ class _Columns:
         except _READ_ERRORS as error:
             raise self.fail(name, values, float) from error
 
-    def days(self, name: str) -> np.ndarray:
-        return np.asarray(self.distinct(name, day), dtype=np.float64)
+    def days(self, name: str, read: Callable[[Any], float] = day) -> np.ndarray:
+        return np.asarray(self.distinct(name, read), dtype=np.float64)
 
     def seconds(self, name: str) -> np.ndarray:
         """Timestamps as ``int64`` seconds: one numpy parse when every value has the form
@@ -398,7 +420,7 @@ def application_columns(values: list[list[Any]]) -> dict[str, Any]:
         "post_code": c.objects(c.distinct("post_code", code)),
         "submitted_s": c.seconds("submitted_s"),
         "given_names": c.objects(given),
-        "birth_day": c.days("birth_day"),
+        "birth_day": c.days("birth_day", birth_day),
         "nationality": c.objects(c.distinct("nationality", code)),
         "languages": c.objects(c.distinct("languages", languages, spoken)),
         "passport_number": c.objects(c.each("passport_number", passport_number)),
@@ -406,7 +428,7 @@ def application_columns(values: list[list[Any]]) -> dict[str, Any]:
         "passport_issue_day": c.days("passport_issue_day"),
         "passport_expiry_day": c.days("passport_expiry_day"),
         "mrz": c.objects(c.each("mrz", mrz_text)),
-        "sponsor_birth_day": c.days("sponsor_birth_day"),
+        "sponsor_birth_day": c.days("sponsor_birth_day", birth_day),
         "marriage_day": c.days("marriage_day"),
         "first_met_day": c.days("first_met_day"),
         "common_languages": c.objects(

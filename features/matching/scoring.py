@@ -168,10 +168,10 @@ def dob_evidence(query_dob: date | str | None, entity: Mapping[str, Any]) -> Fea
     """Date of birth agreement: same date up, swapped day and month a little down, another
     day in the same year down, another year strongly down; nothing when either is unknown."""
     q = _parse_date(query_dob)
-    c = _parse_date(entity.get("date_of_birth"))
+    c = _parse_date(entity.get("date_of_birth") or entity.get("birth_year"))
     if q is None or c is None:
         return None
-    shown = f"{entity.get('date_of_birth')}"
+    shown = f"{entity.get('date_of_birth') or entity.get('date_of_birth_as_given')}"
     if q[0] != c[0]:
         return ("dob_year_differs", DOB_YEAR_DIFFERS, f"born {shown}, not in {q[0]}")
     if q[1] is None or c[1] is None or q[2] is None or c[2] is None:

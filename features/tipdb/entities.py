@@ -6,6 +6,14 @@ provenance: ``source`` (agency), ``recorded_at`` (when the agency learnt it), an
 ``recorded_at`` defaults to the event ``date`` (and ``source`` to the raid's ``authority`` or to
 ``"unspecified"``), and may not precede it. Fields beyond those declared are kept as they are.
 
+Real exports are read as they come: ``recorded_at`` (and any date) given as a date-time is the
+UTC day of that moment; a person born "about 1961" (or ``1961``, ``1961-00-00``, ``1961-XX-XX``)
+has no date of birth but a ``birth_year`` (kept with ``date_of_birth_as_given``), which the
+matcher compares as a year; a raid finding outside the closed list is stored as ``other`` with
+the agency's wording kept in ``finding_as_given``, never refused. An organisation's
+``identifiers`` (``[{"scheme": "jp_corporate_number", "value": "..."}]``) are checked by scheme
+(:mod:`features.tipdb.identifiers`) and kept.
+
 A person whose ``role`` is ``victim`` is a *protected* person: the loader stores them apart and
 they may only ever raise protection guidance, never suspicion.
 """
@@ -13,8 +21,8 @@ they may only ever raise protection guidance, never suspicion.
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Annotated, Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, get_args
 
 import pycountry
 from pydantic import (
@@ -31,11 +39,19 @@ from pydantic import (
 )
 
 from mizugiwa.features.records import ICAO_EXTRA_CODES
+from mizugiwa.features.tipdb.identifiers import checked_identifiers
 
 _ISO3 = frozenset(c.alpha_3 for c in pycountry.countries)
 # ICAO 9303 writes Germany as "D" in machine-readable zones; agencies copy it from there.
 _ICAO_SHORT_CODES = frozenset({"D"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# "about 1961", "c. 1961", "~1961", "1961", "1961-00-00", "1961-XX-XX", "1961-06-XX"
+_YEAR_ONLY = re.compile(
+    r"^(?:(?:about|abt\.?|approx\.?|circa|ca\.?|c\.|~)\s*)?(\d{4})"
+    r"(?:-(?:\d{2}|XX|00)-(?:XX|00))?$",
+    re.IGNORECASE,
+)
 
 _Date = date  # models below have a field named `date`, which shadows the type in their bodies
 
@@ -64,6 +80,7 @@ RaidFinding = Literal[
     "debt_bondage",
     "other",
 ]
+_FINDINGS = frozenset(get_args(RaidFinding))
 CaseType = Literal[
     "sham_marriage",
     "impersonation",
@@ -78,12 +95,65 @@ Sex = Literal["F", "M", "X"]
 
 
 def _iso_date(value: Any) -> Any:
-    """Dates are ``YYYY-MM-DD`` text (or ``date`` objects); numbers and timestamps are refused."""
+    """Dates are ``YYYY-MM-DD`` text (or ``date`` objects); an ISO 8601 date-time is read as
+    the UTC day of that moment (a time without offset is UTC). Numbers are refused."""
+    if isinstance(value, datetime):
+        return _utc_day(value)
     if isinstance(value, date):
         return value
+    if isinstance(value, str) and _ISO_DATE_TIME.match(value.strip()):
+        try:
+            return _utc_day(datetime.fromisoformat(value.strip()))
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not an ISO 8601 date-time: {error}") from None
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form")
+        raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form (or an ISO date-time)")
     return date.fromisoformat(value.strip())
+
+
+def entity_day(value: Any) -> date:
+    """A date field of an import line as the import reads it (a date-time is its UTC day)."""
+    day: date = _iso_date(value)
+    return day
+
+
+def _utc_day(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
+
+
+def _year_only_birth(data: Any) -> Any:
+    """A date of birth known to the year only becomes ``birth_year``; nothing is invented."""
+    if not isinstance(data, dict):
+        return data
+    given = data.get("date_of_birth")
+    if not isinstance(given, str):
+        return data
+    match = _YEAR_ONLY.match(given.strip())
+    if match is None:
+        return data
+    rest = {k: v for k, v in data.items() if k != "date_of_birth"}
+    return {**rest, "birth_year": int(match.group(1)), "date_of_birth_as_given": given.strip()}
+
+
+def _identifiers_checked(data: Any) -> Any:
+    """An organisation's ``identifiers`` (scheme and value, e.g. Japan's corporate number)
+    checked and made canonical; kept with the line's other fields."""
+    if isinstance(data, dict) and data.get("identifiers") is not None:
+        items = data["identifiers"]
+        if not isinstance(items, list):
+            raise ValueError('identifiers is a list of {"scheme": ..., "value": ...}')
+        data = {**data, "identifiers": checked_identifiers(items)}
+    return data
+
+
+def _finding_kept(data: Any) -> Any:
+    """A finding outside :data:`RaidFinding` is stored as ``other``, its wording kept."""
+    if not isinstance(data, dict):
+        return data
+    finding = data.get("finding")
+    if isinstance(finding, str) and finding not in _FINDINGS:
+        return {**data, "finding": "other", "finding_as_given": finding}
+    return data
 
 
 def _state_code(value: str) -> str:
@@ -159,6 +229,8 @@ class Person(EntityBase):
     nationality: StateCode | None = None
     sex: Sex | None = None
 
+    _year_only = model_validator(mode="before")(_year_only_birth)
+
     @field_validator("date_of_birth")
     @classmethod
     def _born_before_recorded(cls, value: date | None, info: ValidationInfo) -> date | None:
@@ -178,6 +250,8 @@ class Organisation(EntityBase):
     org_type: OrgType
     establishment_type: EstablishmentType | None = None
     country: StateCode | None = None
+
+    _identifiers = model_validator(mode="before")(_identifiers_checked)
 
 
 class Phone(EntityBase):
@@ -216,6 +290,8 @@ class Raid(EventBase):
     authority: Text
     kind: RaidKind = "raid"
     finding: RaidFinding
+
+    _finding = model_validator(mode="before")(_finding_kept)
 
     @model_validator(mode="before")
     @classmethod

@@ -29,7 +29,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from mizugiwa.features.normalise import address_key, document_key, phone_key, sponsor_keys
-from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, parse_entity, to_line
+from mizugiwa.features.tipdb.entities import SUSPECT_ROLES, entity_day, parse_entity, to_line
 
 LinkTarget = Literal["suspect", "raided_organisation", "protected", "recorded_alone"]
 DateLike = date | str | np.datetime64
@@ -45,7 +45,8 @@ def to_day(value: DateLike) -> int:
     if isinstance(value, np.datetime64):
         return int(value.astype("datetime64[D]").astype(np.int64))
     if isinstance(value, str):
-        value = date.fromisoformat(value)
+        # a raw import line may give a date-time: its UTC day, as the import reads it
+        value = date.fromisoformat(value) if len(value) == 10 else entity_day(value)
     return value.toordinal() - 719163  # date(1970, 1, 1).toordinal()
 
 

@@ -610,7 +610,7 @@ def inspect_traveller(
         # The digest is of the form as sent, never the MRZ itself in the log.
         log_rejection(runtime, request, principal, "POST /console/inspection", form, 422)
         return _inspection(request, {"form": form, "problems": problems}, status_code=422)
-    findings = failing_check_digits(entry.mrz)
+    findings = failing_check_digits(entry.mrz) if entry.mrz is not None else []
     check_digits = [
         f"{f.line}行目：{f.label_ja}" if lang == "ja" else f"line {f.line}: {f.label_en}"
         for f in findings

@@ -192,7 +192,9 @@ def test_fairness_gate_refuses_a_model_that_scores_a_protected_attribute(
     report = audit_fairness(apps, test, unfair, th, "truth", settings)
     assert not report.passed
     assert any(f.startswith("sex=F") for f in report.failures), report.failures
-    assert any(f.startswith("sex=M") for f in report.failures), report.failures
+    # men, referred less, are reported (under-referral), not gated: the burden is on women
+    assert not any(f.startswith("sex=M") for f in report.failures), report.failures
+    assert any(u.startswith("sex=M") for u in report.under_referred), report.under_referred
     # The same scores shuffled across people no longer single women out.
     shuffled = unfair.copy()
     shuffled[test] = rng.permutation(unfair[test])
