@@ -18,11 +18,18 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.types import Scope
 
 from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.console import install_console
-from mizugiwa.service.errors import ServiceError
-from mizugiwa.service.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from mizugiwa.service.errors import InvalidRequestError, ServiceError
+from mizugiwa.service.middleware import (
+    BodyLimitMiddleware,
+    JSONBodyMiddleware,
+    RequestContextMiddleware,
+)
+from mizugiwa.service.openapi import build_openapi
 from mizugiwa.service.routers import meta, outcomes, referrals, scoring, watchlist
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings, get_settings
@@ -42,6 +49,23 @@ def _request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", "") or "")
 
 
+def _write_rejection(runtime: ServiceRuntime, decision: Decision) -> None:
+    """Log a refusal; while the database is away (breaker open, or this write fails) the entry
+    goes to the local spool and is chained when it answers again."""
+    log_ = runtime.decision_log
+    try:
+        if runtime.database.open:
+            log_.spool(decision)
+            return
+        try:
+            log_.write(decision)
+        except SQLAlchemyError:
+            runtime.database.failed()
+            log_.spool(decision)
+    except Exception as exc:  # neither database nor spool: the rejection still stands
+        log.error("decision log write failed", error=type(exc).__name__)
+
+
 def _log_rejection(request: Request, status: int, error: str, body: Any = None) -> None:
     runtime: ServiceRuntime = request.app.state.runtime
     principal = getattr(request.state, "principal", None)
@@ -50,19 +74,28 @@ def _log_rejection(request: Request, status: int, error: str, body: Any = None) 
         digest = input_digest(body.encode() if isinstance(body, str) else body)
     route = request.scope.get("route")
     path = getattr(route, "path", request.url.path)
-    try:
-        runtime.decision_log.write(
-            Decision(
-                endpoint=f"{request.method} {path}",
-                request_id=_request_id(request),
-                status=status,
-                user_id=principal.user_id if principal else None,
-                input_sha256=digest,
-                error=error[:2000],
-            )
-        )
-    except Exception as exc:  # the log is unreachable: the rejection still stands
-        log.error("decision log write failed", error=type(exc).__name__)
+    decision = Decision(
+        endpoint=f"{request.method} {path}",
+        request_id=_request_id(request),
+        status=status,
+        user_id=principal.user_id if principal else None,
+        input_sha256=digest,
+        error=error[:2000],
+    )
+    _write_rejection(runtime, decision)
+
+
+def _log_body_rejection(scope: Scope, status: int, error: str, digest: str) -> None:
+    """:func:`_log_rejection` for a body refused by middleware, before any route ran."""
+    runtime: ServiceRuntime = scope["app"].state.runtime
+    decision = Decision(
+        endpoint=f"{scope['method']} {scope['path']}",
+        request_id=str(scope.get("state", {}).get("request_id", "")),
+        status=status,
+        input_sha256=digest,
+        error=error[:2000],
+    )
+    _write_rejection(runtime, decision)
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -114,11 +147,16 @@ def create_app(
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         if exc.STATUS in LOGGED_REJECTIONS:
             _log_rejection(request, exc.STATUS, exc.detail)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.STATUS == 401 else None
+        headers: dict[str, str] = {}
+        if exc.STATUS == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if exc.STATUS == 503:
+            headers["Retry-After"] = str(getattr(exc, "retry_after", 5))
+        detail: Any = exc.field_errors() if isinstance(exc, InvalidRequestError) else exc.detail
         return JSONResponse(
-            {"detail": exc.detail, "request_id": _request_id(request)},
+            {"detail": detail, "request_id": _request_id(request)},
             status_code=exc.STATUS,
-            headers=headers,
+            headers=headers or None,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -137,7 +175,9 @@ def create_app(
 
     for module in (scoring, outcomes, referrals, watchlist, meta):
         app.include_router(module.router)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     install_console(app)
+    app.add_middleware(JSONBodyMiddleware, log_rejection=_log_body_rejection)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state_runtime.metrics)
     return app

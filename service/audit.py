@@ -62,13 +62,45 @@ def canonical_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
 
 
-def input_digest(body: bytes) -> str:
-    """SHA-256 of the canonical form of a JSON body (of the raw bytes when it is not JSON)."""
+MAX_JSON_DEPTH = 254  # what orjson can write back canonically; far beyond any record
+
+
+class BodyNotJSONError(ValueError):
+    """A body that claims to be JSON and is not usable as such (its message says why)."""
+
+
+def json_digest(body: bytes) -> str:
+    """SHA-256 of the canonical form of a JSON body; :class:`BodyNotJSONError` when the body is
+    not UTF-8, not JSON, or nested deeper than :data:`MAX_JSON_DEPTH` levels."""
+    if not body:
+        return hashlib.sha256(b"").hexdigest()
     try:
-        data = canonical_json(orjson.loads(body)) if body else b""
-    except orjson.JSONDecodeError:
-        data = body
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        text = str(exc)
+        if "utf-8" in text.lower() or "surrogate" in text.lower():
+            raise BodyNotJSONError("the body is not valid UTF-8") from None
+        if "depth limit" in text.lower() or "recursion" in text.lower():
+            raise BodyNotJSONError(
+                f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused"
+            ) from None
+        raise BodyNotJSONError(f"the body is not valid JSON: {text.split(':')[0]}") from None
+    try:
+        data = canonical_json(parsed)
+    except orjson.JSONEncodeError:  # orjson writes at most 254 levels
+        raise BodyNotJSONError(
+            f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused"
+        ) from None
     return hashlib.sha256(data).hexdigest()
+
+
+def input_digest(body: bytes) -> str:
+    """SHA-256 of the canonical form of a JSON body (of the raw bytes when it is not usable
+    JSON: not UTF-8, not JSON, or nested too deeply)."""
+    try:
+        return json_digest(body)
+    except BodyNotJSONError:
+        return hashlib.sha256(body).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,9 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(cursor)
         return int(text[1:])
     except (ValueError, UnicodeDecodeError):
-        raise InvalidRequestError("cursor: not a cursor this service issued") from None
+        raise InvalidRequestError(
+            "cursor: not a cursor this service issued", loc=("query", "cursor")
+        ) from None
 
 
 def referrals(
@@ -302,9 +304,9 @@ def referrals(
         query = query.where(
             StoredCase.case_date >= datetime.combine(since, datetime.min.time(), UTC)
         )
-    if until is not None:
+    if until is not None and until < date.max:  # ``until`` the last day: no upper bound
         query = query.where(
-            StoredCase.case_date < datetime.combine(until, datetime.min.time(), UTC) + _ONE_DAY
+            StoredCase.case_date < datetime.combine(until + _ONE_DAY, datetime.min.time(), UTC)
         )
     if cursor is not None:
         query = query.where(StoredCase.pk < decode_cursor(cursor))

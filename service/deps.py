@@ -32,7 +32,8 @@ RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 async def authenticate(request: Request) -> Principal:
     """The caller behind the bearer token; also digests the body for the decision log."""
     runtime: ServiceRuntime = request.app.state.runtime
-    request.state.input_sha256 = input_digest(await request.body())
+    if getattr(request.state, "input_sha256", None) is None:  # not JSON: digest the bytes
+        request.state.input_sha256 = input_digest(await request.body())
     principal = runtime.authenticator.authenticate(request.headers.get("authorization"))
     request.state.principal = principal
     return principal

@@ -16,6 +16,7 @@ from mizugiwa.service.schemas import ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["watchlist"])
 ENDPOINT = "GET /v1/watchlist/search"
+_SEARCH_FIELDS = frozenset({"kind", "query", "dob", "issuing_state", "limit"})
 
 
 class CandidateOut(BaseModel):
@@ -59,7 +60,12 @@ def search_watchlist(
     try:
         found = views.index.search(kind, query, dob=dob, limit=limit, issuing_state=issuing_state)
     except ValueError as exc:
-        raise InvalidRequestError(str(exc)) from None
+        # The index's message may quote the query (a phone, a name): name the field only.
+        field = str(exc).split(":", 1)[0].strip()
+        field = field if field in _SEARCH_FIELDS else "query"
+        raise InvalidRequestError(
+            f"{field}: not usable for a {kind} search", loc=("query", field)
+        ) from None
     request_id = str(request.state.request_id)
     runtime.decision_log.write(
         Decision(
