@@ -30,11 +30,7 @@ from mizugiwa.db.engine import session_scope
 from mizugiwa.features.contract import Score
 from mizugiwa.features.records import BorderEntry, Outcome, OutcomeKind, VisaApplication
 from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction
-from mizugiwa.service.errors import (
-    ConflictError,
-    InvalidRequestError,
-    PermissionDeniedError,
-)
+from mizugiwa.service.errors import ConflictError, InvalidRequestError, NotFoundError
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
 
 ENTITY_SOURCE = "mizugiwa_interview"
@@ -448,17 +444,23 @@ def record_outcome(
     recorded_by: int,
     recorded_at: datetime,
     only_post: str | None = None,
+    only_kind: str | None = None,
 ) -> tuple[StoredCase, str | None]:
     """Store the outcome, mark the case interviewed and share a confirmed case; returns the
-    case row and the id of the shared case (``None`` when nothing was confirmed)."""
-    row = session.scalar(select(StoredCase).where(StoredCase.case_id == outcome.case_id))
-    if row is None:
-        from mizugiwa.service.errors import NotFoundError
+    case row and the id of the shared case (``None`` when nothing was confirmed).
 
-        raise NotFoundError(f"case_id {outcome.case_id!r}: no scored case with this id")
-    if only_post is not None and row.post_code != only_post:
-        raise PermissionDeniedError(
-            f"case_id: the case belongs to post {row.post_code}, not {only_post}"
+    ``only_post`` and ``only_kind`` bound the caller's scope. A case outside it is answered
+    exactly as an unknown one (404, same message), so the answer never reveals that a case id
+    exists at another post, nor which post it belongs to."""
+    row = session.scalar(select(StoredCase).where(StoredCase.case_id == outcome.case_id))
+    if (
+        row is None
+        or (only_post is not None and row.post_code != only_post)
+        or (only_kind is not None and row.kind != only_kind)
+    ):
+        raise NotFoundError(
+            f"case_id {outcome.case_id!r}: no scored case with this id that you may record "
+            "an outcome for"
         )
     if (
         session.scalar(

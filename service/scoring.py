@@ -137,8 +137,8 @@ def score_application_json(
     principal = info.principal
     if principal.role is Role.CONSULAR_OFFICER and application.post_code != principal.post_code:
         raise PermissionDeniedError(
-            f"post_code: a consular officer of {principal.post_code} may not score "
-            f"applications of {application.post_code}"
+            f"post_code: a consular officer of {principal.post_code} may score only that "
+            "post's applications"
         )
     model = _model(runtime)
     context, skipped = runtime.feature_context()
@@ -213,6 +213,17 @@ def score_entry(runtime: ServiceRuntime, entry: BorderEntry, info: RequestInfo) 
     return ScoreResponse.model_validate(score_entry_json(runtime, entry, info))
 
 
+def outcome_scope(principal: Principal) -> tuple[str | None, str | None]:
+    """The cases a caller may record outcomes for, as (post, kind): a consular officer their own
+    post's visa applications; a border inspector border entries (at any port: inspectors are
+    not bound to one), never a post's applications."""
+    if principal.role is Role.CONSULAR_OFFICER:
+        return principal.post_code, "application"
+    if principal.role is Role.BORDER_INSPECTOR:
+        return None, "entry"
+    return None, None
+
+
 def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo) -> OutcomeResponse:
     """Record an interview outcome; a confirmed case reaches the shared database at once."""
     principal = info.principal
@@ -220,9 +231,14 @@ def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo)
     result: dict[str, Any] = {}
 
     def write(session: Any) -> None:
-        only_post = principal.post_code if principal.role is Role.CONSULAR_OFFICER else None
+        only_post, only_kind = outcome_scope(principal)
         row, shared = record_outcome(
-            session, outcome, recorded_by=principal.user_id, recorded_at=now, only_post=only_post
+            session,
+            outcome,
+            recorded_by=principal.user_id,
+            recorded_at=now,
+            only_post=only_post,
+            only_kind=only_kind,
         )
         result.update(post=row.post_code, shared=shared)
 
