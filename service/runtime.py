@@ -72,13 +72,16 @@ class ServiceRuntime:
     ) -> None:
         self.settings = settings
         self.engine = engine if engine is not None else make_engine(settings.database_url)
-        self.cache_dir = cache_dir if cache_dir is not None else settings.var_dir / "model-cache"
+        self.cache_dir = cache_dir if cache_dir is not None else settings.model_cache_dir
         self.alias = alias
         self.warm_applications = warm_applications
         self.metrics = Metrics()
         self.authenticator = TokenAuthenticator(self.engine)
         self.decision_log = DecisionLog(
-            self.engine, spool_path=self.cache_dir.parent / "decision-log.spool.jsonl"
+            self.engine,
+            spool_path=self._local_path(cache_dir, "decision_spool_path"),
+            key=settings.hmac_key,
+            checkpoint_path=self._local_path(cache_dir, "audit_checkpoint_path"),
         )
         self.applications = ApplicationCache()
         self.linked_probabilities = LinkedProbabilities()
@@ -93,6 +96,14 @@ class ServiceRuntime:
         self._history_lock = threading.Lock()
         self._context: Any = None
         self._context_views: DatabaseViews | None = None
+
+    def _local_path(self, cache_dir: Path | None, name: str) -> Path | None:
+        """A local state file from the settings; beside an explicitly given ``cache_dir`` when
+        the settings leave it at its default (a test's or an embedding's own folder)."""
+        path: Path | None = getattr(self.settings, name)
+        if cache_dir is not None and name not in self.settings.model_fields_set and path:
+            return cache_dir.parent / path.name
+        return path
 
     # -- start -------------------------------------------------------------------------------
 
