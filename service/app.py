@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from mizugiwa.service.audit import Decision, input_digest
@@ -30,6 +31,7 @@ from mizugiwa.service.middleware import (
     RequestContextMiddleware,
 )
 from mizugiwa.service.openapi import build_openapi
+from mizugiwa.service.outage import is_outage, log_decision, unavailable
 from mizugiwa.service.routers import meta, outcomes, referrals, scoring, watchlist
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings, get_settings
@@ -52,16 +54,8 @@ def _request_id(request: Request) -> str:
 def _write_rejection(runtime: ServiceRuntime, decision: Decision) -> None:
     """Log a refusal; while the database is away (breaker open, or this write fails) the entry
     goes to the local spool and is chained when it answers again."""
-    log_ = runtime.decision_log
     try:
-        if runtime.database.open:
-            log_.spool(decision)
-            return
-        try:
-            log_.write(decision)
-        except SQLAlchemyError:
-            runtime.database.failed()
-            log_.spool(decision)
+        log_decision(runtime.decision_log, runtime.database, decision)
     except Exception as exc:  # neither database nor spool: the rejection still stands
         log.error("decision log write failed", error=type(exc).__name__)
 
@@ -118,15 +112,23 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(state_runtime.start)
-        # What start-up loaded (history, snapshot, caches) lives as long as the process: move it
-        # out of the collector's generations so that collections stay short on the hot path.
-        gc.collect()
-        gc.freeze()
+        # The port opens after at most ``startup_wait_seconds``: what is not loaded by then
+        # (a large network history, a registry that does not answer) loads in the background
+        # while /readyz answers 503 and scores say what they lack.
+        state_runtime.start_in_background()
+        await asyncio.to_thread(state_runtime.started.wait, settings.startup_wait_seconds)
+        if state_runtime.started.is_set():
+            # What start-up loaded lives as long as the process: out of the collector's
+            # generations, so that collections stay short on the hot path.
+            gc.collect()
+            gc.freeze()
+        await asyncio.to_thread(state_runtime.probe.check)  # /readyz knows from the start
+        state_runtime.probe.start()
         reloader = asyncio.create_task(state_runtime.reload_loop()) if reload_models else None
         try:
             yield
         finally:
+            state_runtime.probe.stop()
             if reloader is not None:
                 reloader.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -145,8 +147,8 @@ def create_app(
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
-        if exc.STATUS in LOGGED_REJECTIONS:
-            _log_rejection(request, exc.STATUS, exc.detail)
+        if exc.STATUS in LOGGED_REJECTIONS:  # a database write: not on the event loop
+            await run_in_threadpool(_log_rejection, request, exc.STATUS, exc.detail)
         headers: dict[str, str] = {}
         if exc.STATUS == 401:
             headers["WWW-Authenticate"] = "Bearer"
@@ -163,8 +165,23 @@ def create_app(
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _field_errors(exc)
         summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-        _log_rejection(request, 422, summary, getattr(exc, "body", None))
+        await run_in_threadpool(_log_rejection, request, 422, summary, getattr(exc, "body", None))
         return JSONResponse({"detail": errors, "request_id": _request_id(request)}, status_code=422)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        """The database went away under a request: 503 and the breaker opens. Any other
+        database error is a fault (500). Either way the transaction was rolled back."""
+        if not is_outage(exc):
+            return await unexpected_error(request, exc)
+        state_runtime.database.failed()
+        log.warning("database unreachable during a request", error=type(exc).__name__)
+        refused = unavailable()
+        return JSONResponse(
+            {"detail": refused.detail, "request_id": _request_id(request)},
+            status_code=503,
+            headers={"Retry-After": str(refused.retry_after)},
+        )
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

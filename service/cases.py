@@ -14,7 +14,7 @@ import base64
 import functools
 import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -204,14 +204,22 @@ def recent_applications(session: Session, limit: int) -> list[dict[str, Any]]:
     return list(session.scalars(query))
 
 
-def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:
-    """Append every stored application to a network history; returns how many."""
+def replay_history(
+    engine: Engine,
+    history: Any,
+    batch: int = 5000,
+    skip: Callable[[str], bool] | None = None,
+) -> int:
+    """Append every stored application to a network history (but those ``skip`` names: the
+    caller adds its own copy); returns how many."""
     from mizugiwa.features.indicators.batch import ApplicationBatch
 
     count = 0
     pending: list[dict[str, Any]] = []
     with session_scope(engine) as session:
         for record in iter_applications(session, batch):
+            if skip is not None and skip(str(record.get("application_id"))):
+                continue
             pending.append(record)
             if len(pending) >= batch:
                 history.add(ApplicationBatch.from_dicts(pending))

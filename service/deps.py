@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from mizugiwa.service.audit import input_digest
 from mizugiwa.service.auth import ALL_ROLES, Principal, Role
@@ -34,7 +35,10 @@ async def authenticate(request: Request) -> Principal:
     runtime: ServiceRuntime = request.app.state.runtime
     if getattr(request.state, "input_sha256", None) is None:  # not JSON: digest the bytes
         request.state.input_sha256 = input_digest(await request.body())
-    principal = runtime.authenticator.authenticate(request.headers.get("authorization"))
+    header = request.headers.get("authorization")
+    principal = runtime.authenticator.cached(header)
+    if principal is None:  # the re-check may wait on the database: not on the event loop
+        principal = await run_in_threadpool(runtime.authenticator.authenticate, header)
     request.state.principal = principal
     return principal
 
@@ -73,3 +77,15 @@ WatchlistSearcherDep = Annotated[
     Depends(require(Role.CONSULAR_OFFICER, Role.BORDER_INSPECTOR, Role.ANALYST)),
 ]
 OperatorDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.ANALYST))]
+
+
+async def database_available(request: Request) -> None:
+    """503 with ``Retry-After`` at once while the database breaker is open (routes that cannot
+    answer without the database: outcomes, the worklist)."""
+    from mizugiwa.service.outage import require_database
+
+    runtime: ServiceRuntime = request.app.state.runtime
+    require_database(runtime.database)
+
+
+DatabaseDep = Depends(database_available)

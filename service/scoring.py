@@ -224,9 +224,29 @@ def outcome_scope(principal: Principal) -> tuple[str | None, str | None]:
     return None, None
 
 
-def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo) -> OutcomeResponse:
-    """Record an interview outcome; a confirmed case reaches the shared database at once."""
+def submit_outcome(
+    runtime: ServiceRuntime,
+    outcome: Outcome,
+    info: RequestInfo,
+    idempotency_key: str | None = None,
+) -> OutcomeResponse:
+    """Record an interview outcome; a confirmed case reaches the shared database at once.
+
+    Once the transaction is committed the answer is 200 whatever follows: the in-memory views
+    are reloaded off the request path (:meth:`ServiceRuntime.views_changed`). With an
+    ``idempotency_key`` a retry gets the first answer (see :mod:`service.idempotency`)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from mizugiwa.service import idempotency
+    from mizugiwa.service.errors import ConflictError
+
     principal = info.principal
+    if idempotency_key is not None:
+        first = idempotency.replay(
+            runtime.engine, principal.user_id, idempotency_key, OUTCOME_ENDPOINT, info.input_sha256
+        )
+        if first is not None:
+            return OutcomeResponse.model_validate(first)
     now = datetime.now(UTC)
     result: dict[str, Any] = {}
 
@@ -241,26 +261,55 @@ def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo)
             only_kind=only_kind,
         )
         result.update(post=row.post_code, shared=shared)
+        if idempotency_key is not None:
+            answer = _outcome_response(outcome, shared, info.request_id)
+            idempotency.remember(
+                session,
+                principal.user_id,
+                idempotency_key,
+                OUTCOME_ENDPOINT,
+                info.input_sha256,
+                answer.model_dump(mode="json"),
+            )
 
-    runtime.decision_log.write(
-        Decision(
-            endpoint=OUTCOME_ENDPOINT,
-            request_id=info.request_id,
-            status=200,
-            user_id=principal.user_id,
-            input_sha256=info.input_sha256,
-            case_id=outcome.case_id,
-            reason_codes=[f"OUTCOME:{outcome.outcome.value}"],
-        ),
-        also=write,
-    )
+    try:
+        runtime.decision_log.write(
+            Decision(
+                endpoint=OUTCOME_ENDPOINT,
+                request_id=info.request_id,
+                status=200,
+                user_id=principal.user_id,
+                input_sha256=info.input_sha256,
+                case_id=outcome.case_id,
+                reason_codes=[f"OUTCOME:{outcome.outcome.value}"],
+            ),
+            also=write,
+        )
+    except (ConflictError, IntegrityError):
+        # A concurrent retry with the same key committed first: answer as it was answered.
+        if idempotency_key is not None:
+            first = idempotency.replay(
+                runtime.engine,
+                principal.user_id,
+                idempotency_key,
+                OUTCOME_ENDPOINT,
+                info.input_sha256,
+            )
+            if first is not None:
+                return OutcomeResponse.model_validate(first)
+        raise
+    runtime.database.succeeded()
     if result.get("shared"):
-        # Other posts' next scores must see the confirmed case.
-        runtime.refresh_views()
+        # Other posts' next scores must see the confirmed case: reloaded in the background.
+        runtime.views_changed()
+    return _outcome_response(outcome, result.get("shared"), info.request_id)
+
+
+def _outcome_response(outcome: Outcome, shared: str | None, request_id: str) -> OutcomeResponse:
     return OutcomeResponse(
         case_id=outcome.case_id,
         outcome=outcome.outcome.value,
         status="interviewed",
-        shared_case_id=result.get("shared"),
-        request_id=info.request_id,
+        shared_case_id=shared,
+        request_id=request_id,
     )

@@ -7,6 +7,8 @@
 - :class:`InterviewOutcome`: interview results, the labels of the next training run.
 - :class:`DecisionLogEntry`: the append-only, hash-chained decision log. It holds digests and
   codes, never personal data.
+- :class:`IdempotentResponse`: the first answer to a request sent with an ``Idempotency-Key``,
+  committed with that request's own writes, so a retry gets it again instead of a 409.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -122,3 +125,18 @@ class DecisionLogEntry(Base):
     error: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class IdempotentResponse(Base):
+    """The answer given to (``user_id``, ``key``), and the digest of the body it answered."""
+
+    __tablename__ = "service_idempotency"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_service_idempotency_key"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(128))
+    endpoint: Mapped[str] = mapped_column(String(100))
+    input_sha256: Mapped[str | None] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
 
 from mizugiwa.features.records import Outcome
 from mizugiwa.service import scoring
-from mizugiwa.service.deps import OutcomeRecorderDep, RuntimeDep
+from mizugiwa.service.deps import DatabaseDep, OutcomeRecorderDep, RuntimeDep
+from mizugiwa.service.idempotency import checked_key
 from mizugiwa.service.routers.scoring import request_info
 from mizugiwa.service.schemas import ErrorResponse, OutcomeResponse
 
@@ -17,9 +20,22 @@ router = APIRouter(prefix="/v1", tags=["outcomes"])
     "/outcomes",
     response_model=OutcomeResponse,
     responses={code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413)},
+    dependencies=[DatabaseDep],
 )
 def record_outcome(
-    outcome: Outcome, request: Request, principal: OutcomeRecorderDep, runtime: RuntimeDep
+    outcome: Outcome,
+    request: Request,
+    principal: OutcomeRecorderDep,
+    runtime: RuntimeDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            pattern=r"^[A-Za-z0-9._:-]{1,128}$",
+            description="Send the same key when retrying: the retry gets the first answer "
+            "(same body and request id) instead of a 409, and nothing is stored twice.",
+        ),
+    ] = None,
 ) -> OutcomeResponse:
     """Record the result of a secondary interview for a scored case.
 
@@ -27,6 +43,10 @@ def record_outcome(
     ``no_concern``) is written to the shared trafficking database at once, as a case linking the
     sponsor, employer, agency and phones the application named, so that every post's next
     scores see it. Consular officers record outcomes for their own post's cases; one outcome
-    per case.
+    per case. Consular officers record outcomes of their own post's visa applications, border
+    inspectors of border entries; a case outside the caller's scope is answered as unknown
+    (404). While the database is away: 503 with ``Retry-After``, nothing stored.
     """
-    return scoring.submit_outcome(runtime, outcome, request_info(request, principal))
+    return scoring.submit_outcome(
+        runtime, outcome, request_info(request, principal), checked_key(idempotency_key)
+    )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from mizugiwa.db.engine import session_scope
 from mizugiwa.service.auth import Role
 from mizugiwa.service.cases import referrals
-from mizugiwa.service.deps import ReferralReaderDep, RuntimeDep
+from mizugiwa.service.deps import DatabaseDep, ReferralReaderDep, RuntimeDep
 from mizugiwa.service.errors import PermissionDeniedError
 from mizugiwa.service.schemas import ErrorResponse, ReferralItem, ReferralPage
 
@@ -21,6 +21,7 @@ router = APIRouter(prefix="/v1", tags=["referrals"])
     "/referrals",
     response_model=ReferralPage,
     responses={code: {"model": ErrorResponse} for code in (401, 403)},
+    dependencies=[DatabaseDep],
 )
 def list_referrals(
     principal: ReferralReaderDep,

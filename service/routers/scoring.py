@@ -37,7 +37,7 @@ def request_info(request: Request, principal: Principal) -> scoring.RequestInfo:
 
 
 @router.post("/visa-applications/score", response_model=ScoreResponse, responses=ERRORS)
-async def score_visa_application(
+def score_visa_application(
     application: VisaApplication,
     request: Request,
     principal: ApplicationScorerDep,
@@ -56,7 +56,7 @@ async def score_visa_application(
 
 
 @router.post("/border-entries/score", response_model=ScoreResponse, responses=ERRORS)
-async def score_border_entry(
+def score_border_entry(
     entry: BorderEntry,
     request: Request,
     principal: EntryScorerDep,

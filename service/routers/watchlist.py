@@ -12,6 +12,7 @@ from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.canonical import canonical_query
 from mizugiwa.service.deps import RuntimeDep, WatchlistSearcherDep
 from mizugiwa.service.errors import InvalidRequestError, NotReadyError
+from mizugiwa.service.outage import log_decision
 from mizugiwa.service.schemas import ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["watchlist"])
@@ -67,7 +68,9 @@ def search_watchlist(
             f"{field}: not usable for a {kind} search", loc=("query", field)
         ) from None
     request_id = str(request.state.request_id)
-    runtime.decision_log.write(
+    log_decision(  # spooled while the database is away: the search itself is in memory
+        runtime.decision_log,
+        runtime.database,
         Decision(
             endpoint=ENDPOINT,
             request_id=request_id,
@@ -75,7 +78,7 @@ def search_watchlist(
             user_id=principal.user_id,
             input_sha256=input_digest(canonical_query(request.query_params.multi_items())),
             reason_codes=[f"MATCHES:{sum(c.match for c in found)}"],
-        )
+        ),
     )
     return SearchResponse(
         candidates=[CandidateOut(**c.to_dict()) for c in found], request_id=request_id

@@ -122,7 +122,8 @@ def test_confirmed_outcome_is_shared_once_and_marks_the_case_interviewed(
         stored = session.scalar(select(StoredCase).where(StoredCase.case_id == "APP-MNL-0001"))
         assert stored is not None and stored.status == "interviewed"
         assert session.scalar(select(InterviewOutcome.outcome)) == "sham_marriage"
-    # The in-memory views were refreshed: the watchlist finds the sponsor now.
+    # The in-memory views are refreshed off the request path: the watchlist finds the sponsor.
+    assert runtime.wait_for_views()
     assert runtime.views is not None
     found = runtime.views.index.search("person", "Tanaka Ichiro")
     assert found and found[0].match
