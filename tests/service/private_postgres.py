@@ -3,6 +3,7 @@ a test can stop and start it. Never the shared server: it listens on a free port
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -94,8 +95,6 @@ class PrivatePostgres:
 
     def destroy(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(RuntimeError):
                 self.stop("immediate")
-            except RuntimeError:
-                pass
         shutil.rmtree(self.root, ignore_errors=True)

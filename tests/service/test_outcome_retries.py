@@ -61,9 +61,7 @@ def test_a_retry_with_the_same_key_gets_the_first_answer(
     # Without the key the duplicate is still a conflict; with the key and another body, a 422.
     plain = client.post("/v1/outcomes", json=OUTCOME, headers=bearer(tokens["officer_mnl"]))
     assert plain.status_code == 409
-    other = client.post(
-        "/v1/outcomes", json=sample(OUTCOME, outcome="no_concern"), headers=headers
-    )
+    other = client.post("/v1/outcomes", json=sample(OUTCOME, outcome="no_concern"), headers=headers)
     assert other.status_code == 422
     assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     assert _count(runtime, DecisionLogEntry) == entries + 2  # the 409 and the 422, logged
