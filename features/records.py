@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -101,9 +102,79 @@ def _mrz_text(value: Any) -> str:
     return "\n".join(lines)
 
 
-StateCode = Annotated[str, AfterValidator(_state_code)]
-LanguageCode = Annotated[str, AfterValidator(_language_code)]
-MrzText = Annotated[str, BeforeValidator(_mrz_text)]
+def _json_number(value: Any) -> Any:
+    """A number as JSON writes one: ``"90"`` and ``true`` are refused, not read as 90 and 1."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("must be a JSON number, not a string or a boolean")
+    return value
+
+
+JSONInt = Annotated[int, BeforeValidator(_json_number)]
+JSONFloat = Annotated[float, BeforeValidator(_json_number)]
+
+
+def _upper_code(pattern: str) -> Any:
+    """A code compared upper-case (spaces dropped); the schema shows the pattern it must
+    match, in either case."""
+    shown = pattern.replace("[A-Z]", "[A-Za-z]").replace("[A-Z0-9", "[A-Za-z0-9")
+    return Annotated[
+        str,
+        BeforeValidator(_upper),
+        StringConstraints(pattern=pattern),
+        WithJsonSchema({"type": "string", "pattern": shown}),
+    ]
+
+
+StateCode = Annotated[
+    str,
+    AfterValidator(_state_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(_ISO3 | ICAO_EXTRA_CODES),
+            "description": "ISO 3166-1 alpha-3, or an ICAO 9303 code (e.g. D, UTO, XXA).",
+        }
+    ),
+]
+LanguageCode = Annotated[
+    str,
+    AfterValidator(_language_code),
+    WithJsonSchema({"type": "string", "enum": sorted(_ISO639_1), "description": "ISO 639-1."}),
+]
+_MRZ_LINE = {44: "[A-Za-z0-9<]{44}", 36: "[A-Za-z0-9<]{36}", 30: "[A-Za-z0-9<]{30}"}
+MRZ_JSON_SCHEMA: dict[str, Any] = {
+    "description": "The machine-readable zone, ICAO 9303: TD3 (2 lines of 44 characters), TD2 "
+    "(2 x 36) or TD1 (3 x 30) of A-Z, 0-9 and '<', as a list of lines or one string with "
+    "newlines. Lower case is read as upper case; spaces are ignored.",
+    "anyOf": [
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": f"^{_MRZ_LINE[44]}$"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": f"^{_MRZ_LINE[36]}$"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": f"^{_MRZ_LINE[30]}$"},
+            "minItems": 3,
+            "maxItems": 3,
+        },
+        {
+            "type": "string",
+            "pattern": (
+                f"^({_MRZ_LINE[44]}\n{_MRZ_LINE[44]}|{_MRZ_LINE[36]}\n{_MRZ_LINE[36]}"
+                f"|{_MRZ_LINE[30]}\n{_MRZ_LINE[30]}\n{_MRZ_LINE[30]})$"
+            ),
+        },
+    ],
+}
+MrzText = Annotated[str, BeforeValidator(_mrz_text), WithJsonSchema(MRZ_JSON_SCHEMA)]
 Identifier = Annotated[
     str,
     StringConstraints(
@@ -113,7 +184,7 @@ Identifier = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
     ),
 ]
-PostCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z]{3}$")]
+PostCode = _upper_code(r"^[A-Z]{3}$")
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
@@ -247,7 +318,7 @@ class Applicant(_Record):
 
 
 class Passport(_Record):
-    number: Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9<]{1,20}$")]
+    number: _upper_code(r"^[A-Z0-9<]{1,20}$")  # type: ignore[valid-type]
     issuing_state: StateCode
     issue_date: date
     expiry_date: date
@@ -285,7 +356,9 @@ class Marriage(_Record):
     first_met_date: date
     met_via: MetVia
     common_languages: list[LanguageCode] = Field(default_factory=list, max_length=12)
-    sponsor_prior_foreign_spouses: int | None = Field(default=None, ge=0, le=50)
+    sponsor_prior_foreign_spouses: (
+        Annotated[int, Field(ge=0, le=50), BeforeValidator(_json_number)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _met_before_marrying(self) -> Marriage:
@@ -301,19 +374,23 @@ class Employment(_Record):
     employer_id: Identifier | None = None
     establishment_type: EstablishmentType
     recruitment_agency: Name | None = None
-    recruitment_fee_jpy: int | None = Field(default=None, ge=0, le=100_000_000)
-    monthly_wage_jpy: int | None = Field(default=None, ge=0, le=100_000_000)
+    recruitment_fee_jpy: (
+        Annotated[int, Field(ge=0, le=100_000_000), BeforeValidator(_json_number)] | None
+    ) = None
+    monthly_wage_jpy: (
+        Annotated[int, Field(ge=0, le=100_000_000), BeforeValidator(_json_number)] | None
+    ) = None
 
 
 class Travel(_Record):
     ticket_paid_by: TicketPaidBy
     return_ticket: bool
-    intended_stay_days: int = Field(ge=0, le=3650)
-    accompanying_minors: int = Field(default=0, ge=0, le=20)
+    intended_stay_days: JSONInt = Field(ge=0, le=3650)
+    accompanying_minors: JSONInt = Field(default=0, ge=0, le=20)
 
 
 class Biometrics(_Record):
-    face_match_score: float = Field(ge=0.0, le=1.0)
+    face_match_score: JSONFloat = Field(ge=0.0, le=1.0)
 
 
 class VisaApplication(_Record):
@@ -351,14 +428,14 @@ class BorderEntry(_Record):
     entry_id: Identifier
     port_code: PostCode
     arrived_at: AwareDatetime
-    flight_number: Annotated[
-        str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?$")
-    ]
+    flight_number: _upper_code(r"^[A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?$")  # type: ignore[valid-type]
     mrz: MrzText
     visa_reference: Identifier | None = None
-    face_match_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    face_match_score: (
+        Annotated[float, Field(ge=0.0, le=1.0), BeforeValidator(_json_number)] | None
+    ) = None
     declared_purpose: DeclaredPurpose
-    declared_stay_days: int = Field(ge=0, le=3650)
+    declared_stay_days: JSONInt = Field(ge=0, le=3650)
     declared_address: OptionalText | None = None
     return_ticket: bool | None = None
     travelling_with: list[Identifier] = Field(default_factory=list, max_length=50)

@@ -164,7 +164,9 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _field_errors(exc)
-        summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        # The log keeps where and what kind of problem, never the message: messages may quote
+        # the input (a date, a code, an MRZ character), and the log holds no personal data.
+        summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in errors)
         await run_in_threadpool(_log_rejection, request, 422, summary, getattr(exc, "body", None))
         return JSONResponse({"detail": errors, "request_id": _request_id(request)}, status_code=422)
 

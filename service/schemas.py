@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mizugiwa.features.contract import ModelInfo, Score
 
@@ -38,6 +38,13 @@ class ReferralItem(BaseModel):
     rule_codes: list[str]
     model_version: str | None
     status: Literal["pending", "interviewed"]
+
+    @field_validator("case_date", "scored_at")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """Times are stored in UTC; SQLite hands them back without a zone, and an RFC 3339
+        ``date-time`` needs one."""
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 class ReferralPage(BaseModel):
