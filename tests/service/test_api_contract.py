@@ -67,43 +67,49 @@ def documented_rules_only(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+def _fuzz(operation: Any, mode: Any, auth: dict[str, str], examples: int) -> int:
+    """Run ``examples`` cases of one operation in one generation mode; returns how many ran."""
+    from hypothesis import given
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+    ran = 0
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @hsettings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def one(case: Any) -> None:
+        nonlocal ran
+        case.call_and_validate(
+            headers={**(case.headers or {}), **auth},
+            excluded_checks=[positive_data_acceptance],
+            additional_checks=[documented_rules_only],
+        )
+        ran += 1
+
+    one()
+    return ran
+
+
 def run_contract(app: Any, tokens: dict[str, str], examples: int) -> dict[str, int]:
     """Every operation, positive and negative cases, all checks; returns cases per operation.
     Raises on the first failing check (its message names the operation and the check)."""
-    from hypothesis import given
     from hypothesis.errors import Unsatisfiable
     from schemathesis.generation import GenerationMode
-    from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     counts: dict[str, int] = {}
     for result in schema.get_all_operations():
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
-        name = CALLER.get(operation.path, "analyst")
-        auth = {"Authorization": f"Bearer {tokens[name]}"}
+        auth = {"Authorization": f"Bearer {tokens[CALLER.get(operation.path, 'analyst')]}"}
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            strategy = operation.as_strategy(generation_mode=mode)
-
-            @given(case=strategy)
-            @hsettings(
-                max_examples=examples,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            def one(case: Any) -> None:
-                headers = {**(case.headers or {}), **auth}
-                case.call_and_validate(
-                    headers=headers,
-                    excluded_checks=[positive_data_acceptance],
-                    additional_checks=[documented_rules_only],
-                )
-                counts[label] = counts.get(label, 0) + 1
-
             try:
-                one()
+                counts[label] = counts.get(label, 0) + _fuzz(operation, mode, auth, examples)
             except Unsatisfiable:  # nothing to mutate (an operation without parameters)
                 if mode is GenerationMode.POSITIVE:
                     raise
