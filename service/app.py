@@ -24,6 +24,7 @@ from starlette.types import Scope
 
 from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.console import install_console
+from mizugiwa.service.deps import KnownQueryDep
 from mizugiwa.service.errors import InvalidRequestError, ServiceError
 from mizugiwa.service.middleware import (
     BodyLimitMiddleware,
@@ -193,7 +194,7 @@ def create_app(
         )
 
     for module in (scoring, outcomes, referrals, watchlist, meta):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[KnownQueryDep])
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     install_console(app)
     app.add_middleware(JSONBodyMiddleware, log_rejection=_log_body_rejection)

@@ -7,7 +7,7 @@ test of the endpoint x role matrix walks every route with every role.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -89,3 +89,38 @@ async def database_available(request: Request) -> None:
 
 
 DatabaseDep = Depends(database_available)
+
+
+_KNOWN_QUERY: dict[int, frozenset[str]] = {}
+
+
+async def known_query_only(request: Request) -> None:
+    """422 for a query parameter the operation does not take: a misspelt filter (``unti=``)
+    must not silently widen a worklist, and the OpenAPI document allows no others."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    known = _KNOWN_QUERY.get(id(route))
+    if known is None:
+        known = frozenset(_query_names(dependant))
+        _KNOWN_QUERY[id(route)] = known
+    unknown = sorted(set(request.query_params.keys()) - known)
+    if unknown:
+        from mizugiwa.service.errors import InvalidRequestError
+
+        takes = ", ".join(sorted(known)) or "none"
+        raise InvalidRequestError(
+            f"query: a parameter this operation does not take (it takes: {takes})",
+            loc=("query", unknown[0][:64]),
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+KnownQueryDep = Depends(known_query_only)

@@ -22,7 +22,7 @@ from mizugiwa.service.app import create_app
 from mizugiwa.service.runtime import ServiceRuntime
 from mizugiwa.settings import Settings
 
-EXAMPLES = int(os.environ.get("MIZUGIWA_CONTRACT_EXAMPLES", "230"))
+EXAMPLES = int(os.environ.get("MIZUGIWA_CONTRACT_EXAMPLES", "130"))
 # Who calls each operation: a caller whose role may (the role matrix is tested elsewhere).
 CALLER = {
     "/v1/visa-applications/score": "officer_mnl",
@@ -70,6 +70,8 @@ def documented_rules_only(ctx: Any, response: Any, case: Any) -> bool | None:
 def _fuzz(operation: Any, mode: Any, auth: dict[str, str], examples: int) -> int:
     """Run ``examples`` cases of one operation in one generation mode; returns how many ran."""
     from hypothesis import given
+    from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.generation import GenerationMode
     from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     ran = 0
@@ -84,8 +86,12 @@ def _fuzz(operation: Any, mode: Any, auth: dict[str, str], examples: int) -> int
     )
     def one(case: Any) -> None:
         nonlocal ran
+        components = case.meta.components if case.meta is not None else {}
+        header = components.get(ParameterLocation.HEADER)
+        # A case whose headers were made invalid on purpose keeps them (no token added back).
+        keep = header is not None and header.mode is GenerationMode.NEGATIVE
         case.call_and_validate(
-            headers={**(case.headers or {}), **auth},
+            headers=dict(case.headers or {}) if keep else {**(case.headers or {}), **auth},
             excluded_checks=[positive_data_acceptance],
             additional_checks=[documented_rules_only],
         )
@@ -118,8 +124,9 @@ def run_contract(app: Any, tokens: dict[str, str], examples: int) -> dict[str, i
 
 def test_every_operation_keeps_its_contract(contract_app: dict[str, Any]) -> None:
     counts = run_contract(contract_app["app"], contract_app["tokens"], EXAMPLES)
+    print(f"schemathesis: {sum(counts.values())} cases: {counts}")
     assert len(counts) >= 9, counts
-    assert sum(counts.values()) >= 2000 or EXAMPLES < 200, counts
+    assert sum(counts.values()) >= 2000 or EXAMPLES < 130, counts
 
 
 def test_the_document_states_what_the_server_enforces(client: TestClient) -> None:
