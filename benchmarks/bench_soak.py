@@ -18,7 +18,6 @@ memory grew less than 10%. The last line of output is a JSON summary.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import copy
 import json
 import os
@@ -38,6 +37,7 @@ sys.path.insert(0, str(REPO / "tests" / "service"))
 from service_samples import APPLICATION, ENTRY, OUTCOME  # noqa: E402
 
 MEMORY_GROWTH_LIMIT = 0.10
+THREADS = 16
 
 
 def _free_port() -> int:
@@ -95,64 +95,79 @@ def prepare(work: Path, database_url: str) -> tuple[dict[str, str], dict[str, st
     return tokens, env
 
 
-def _request(i: int, rng: random.Random, scored: list[str], tokens: dict[str, str]) -> Any:
+def _request(
+    i: int, rng: random.Random, scored: list[tuple[int, str]], tokens: dict[str, str]
+) -> Any:
     """(kind, method, path, json, headers) of the i-th request."""
     draw = rng.random()
+    # Only applications scored at least 300 requests (3 s at 100/s) earlier are referred to,
+    # so that their score has been answered whichever thread sent it.
+    ready = [n for n, (at, _) in enumerate(scored) if at < i - 300]
     if draw < 0.45:
         body = dict(copy.deepcopy(ENTRY), entry_id=f"SOAK-E-{i}", visa_reference=None)
-        if scored and rng.random() < 0.5:
-            body["visa_reference"] = rng.choice(scored)
+        if ready and rng.random() < 0.5:
+            body["visa_reference"] = scored[rng.choice(ready)][1]
         return "entry", "POST", "/v1/border-entries/score", body, tokens["inspector"]
-    if draw < 0.75 or not scored:
+    if draw < 0.75 or not ready:
         app_id = f"SOAK-A-{i}"
         body = copy.deepcopy(APPLICATION)
         body["application_id"] = app_id
         body["applicant"]["phone"] = f"+63 917 {rng.randrange(10**7):07d}"
-        scored.append(app_id)
+        scored.append((i, app_id))
         return "application", "POST", "/v1/visa-applications/score", body, tokens["officer"]
     if draw < 0.90:
-        case_id = scored.pop(rng.randrange(len(scored)))
+        case_id = scored.pop(rng.choice(ready))[1]
         outcome = "sham_marriage" if rng.random() < 0.1 else "no_concern"
         body = dict(OUTCOME, case_id=case_id, outcome=outcome)
         return "outcome", "POST", "/v1/outcomes", body, tokens["officer"]
     return "referrals", "GET", "/v1/referrals?limit=20", None, tokens["analyst"]
 
 
-async def load(port: int, rate: float, seconds: float, tokens: dict[str, str], pid: int) -> Any:
+def load(port: int, rate: float, seconds: float, tokens: dict[str, str], pid: int) -> Any:
+    """Send the schedule from ``THREADS`` threads, each on one keep-alive connection (the
+    standard library's client: cheap enough that the client never sets the pace)."""
+    import http.client
+    import threading
+
     rng = random.Random(7)
-    scored: list[str] = []
+    scored: list[tuple[int, str]] = []
+    total = int(rate * seconds)
+    specs = [_request(i, rng, scored, tokens) for i in range(total)]
     results: list[tuple[str, float, int | str]] = []
     memory: list[tuple[float, int]] = []
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits
-    ) as client:
+    t0 = time.perf_counter() + 0.5
+    lock = threading.Lock()
 
-        async def one(spec: Any, due: float) -> None:
-            kind, method, path, body, token = spec
-            headers = {"Authorization": f"Bearer {token}"}
-            try:
-                response = await client.request(method, path, json=body, headers=headers)
-                status: int | str = response.status_code
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            results.append((kind, time.perf_counter() - due, status))
-
-        t0 = time.perf_counter()
-        tasks = []
-        total = int(rate * seconds)
-        next_sample = 0.0
-        for i in range(total):
+    def worker(k: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(k, total, THREADS):
+            kind, method, path, body, token = specs[i]
             due = t0 + i / rate
             delay = due - time.perf_counter()
             if delay > 0:
-                await asyncio.sleep(delay)
-            if time.perf_counter() - t0 >= next_sample:
-                memory.append((time.perf_counter() - t0, _rss_bytes(pid)))
-                next_sample += 5.0
-            tasks.append(asyncio.create_task(one(_request(i, rng, scored, tokens), due)))
-        await asyncio.gather(*tasks)
+                time.sleep(delay)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            try:
+                payload = json.dumps(body).encode() if body is not None else None
+                connection.request(method, path, body=payload, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status: int | str = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            with lock:
+                results.append((kind, time.perf_counter() - due, status))
+        connection.close()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
         memory.append((time.perf_counter() - t0, _rss_bytes(pid)))
+        time.sleep(5.0)
+    memory.append((time.perf_counter() - t0, _rss_bytes(pid)))
     return results, memory
 
 
@@ -191,7 +206,7 @@ def main() -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit(f"the service did not get ready: see {work / 'server.log'}")
             time.sleep(0.2)
-        results, memory = asyncio.run(load(port, args.rate, args.seconds, tokens, server.pid))
+        results, memory = load(port, args.rate, args.seconds, tokens, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -57,6 +57,8 @@ def champion_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "mlflow_tracking_uri": f"sqlite:///{root / 'mlflow.sqlite3'}",
         "mlflow_artifact_root": (root / "mlruns").as_uri(),
         "model_reload_seconds": 3600,
+        "startup_wait_seconds": 600,  # the tests expect a fully started service
+        "registry_timeout_seconds": 120,  # a local store, slow to open on a busy machine
     }
     env = dict(os.environ, **{f"MIZUGIWA_{k.upper()}": str(v) for k, v in values.items()})
     world = root / "world"
