@@ -174,6 +174,8 @@ def test_officer_scores_inspector_links_and_outcome_reaches_other_posts(
     shared = client.post("/v1/outcomes", json=outcome, headers=bearer(tokens["officer_a"]))
     assert shared.status_code == 200, shared.text
     assert shared.json()["shared_case_id"]
+    # The views are reloaded off the request path, within moments of the answer.
+    assert live["runtime"].wait_for_views(timeout=30)
     after = client.post(
         "/v1/visa-applications/score",
         json=_application(live, "BKK", "B2", day + timedelta(days=30)),
