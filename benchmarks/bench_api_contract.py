@@ -44,8 +44,11 @@ def main() -> None:
     )
     seconds = round(time.perf_counter() - began, 1)
     tail = done.stdout.strip().splitlines()[-1:] or [""]
-    if done.returncode != 0:
-        print(done.stdout[-6000:])
+    if done.returncode != 0:  # schemathesis' report, without the access log around it
+        report = done.stdout
+        start = report.find("= FAILURES =")
+        end = report.find("Captured stdout", start)
+        print(report[max(start, 0) : end if end > 0 else None][-8000:])
     print(
         json.dumps(
             {

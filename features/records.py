@@ -113,18 +113,6 @@ JSONInt = Annotated[int, BeforeValidator(_json_number)]
 JSONFloat = Annotated[float, BeforeValidator(_json_number)]
 
 
-def _upper_code(pattern: str) -> Any:
-    """A code compared upper-case (spaces dropped); the schema shows the pattern it must
-    match, in either case."""
-    shown = pattern.replace("[A-Z]", "[A-Za-z]").replace("[A-Z0-9", "[A-Za-z0-9")
-    return Annotated[
-        str,
-        BeforeValidator(_upper),
-        StringConstraints(pattern=pattern),
-        WithJsonSchema({"type": "string", "pattern": shown}),
-    ]
-
-
 StateCode = Annotated[
     str,
     AfterValidator(_state_code),
@@ -184,7 +172,25 @@ Identifier = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
     ),
 ]
-PostCode = _upper_code(r"^[A-Z]{3}$")
+# Codes compared upper-case (spaces dropped): the schema shows the pattern, in either case.
+PostCode = Annotated[
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"}),
+]
+PassportNumber = Annotated[
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(pattern=r"^[A-Z0-9<]{1,20}$"),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9<]{1,20}$"}),
+]
+FlightNumber = Annotated[
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(pattern=r"^[A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?$"),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9]{2}[A-Za-z]?\\d{1,4}[A-Za-z]?$"}),
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
@@ -318,7 +324,7 @@ class Applicant(_Record):
 
 
 class Passport(_Record):
-    number: _upper_code(r"^[A-Z0-9<]{1,20}$")  # type: ignore[valid-type]
+    number: PassportNumber
     issuing_state: StateCode
     issue_date: date
     expiry_date: date
@@ -428,7 +434,7 @@ class BorderEntry(_Record):
     entry_id: Identifier
     port_code: PostCode
     arrived_at: AwareDatetime
-    flight_number: _upper_code(r"^[A-Z0-9]{2}[A-Z]?\d{1,4}[A-Z]?$")  # type: ignore[valid-type]
+    flight_number: FlightNumber
     mrz: MrzText
     visa_reference: Identifier | None = None
     face_match_score: (

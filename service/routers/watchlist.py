@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -13,7 +12,7 @@ from mizugiwa.service.canonical import canonical_query
 from mizugiwa.service.deps import RuntimeDep, WatchlistSearcherDep
 from mizugiwa.service.errors import InvalidRequestError, NotReadyError
 from mizugiwa.service.outage import log_decision
-from mizugiwa.service.schemas import ErrorResponse
+from mizugiwa.service.schemas import ErrorResponse, QueryDate
 
 router = APIRouter(prefix="/v1", tags=["watchlist"])
 ENDPOINT = "GET /v1/watchlist/search"
@@ -47,7 +46,7 @@ def search_watchlist(
     runtime: RuntimeDep,
     kind: Literal["person", "organisation", "phone", "address", "travel_document"],
     query: Annotated[str, Query(min_length=1, max_length=300)],
-    dob: date | None = None,
+    dob: QueryDate | None = None,
     issuing_state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{1,3}$")] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResponse:

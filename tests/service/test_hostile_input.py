@@ -114,3 +114,22 @@ def test_watchlist_error_does_not_echo_the_query(
     detail = response.json()["detail"]
     assert isinstance(detail, list) and detail[0]["loc"] == ["query", "query"]
     assert all("917" not in (entry.error or "") for entry in _log(runtime))
+
+
+@pytest.mark.parametrize("since", ["-3.156570140329999e-239", "1700000000", "2025-1-1"])
+def test_a_query_date_is_written_as_a_date(
+    client: TestClient, tokens: dict[str, str], since: str
+) -> None:
+    response = client.get(
+        "/v1/referrals", params={"since": since}, headers=bearer(tokens["analyst"])
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "since"]
+
+
+def test_an_unknown_query_parameter_is_refused(client: TestClient, tokens: dict[str, str]) -> None:
+    response = client.get(
+        "/v1/referrals", params={"unti": "2025-01-01"}, headers=bearer(tokens["analyst"])
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "unti"]
