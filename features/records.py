@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import pycountry
 from pydantic import (
@@ -24,7 +24,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -291,8 +293,25 @@ OUTCOME_CONCERN: dict[OutcomeKind, Concern | None] = {
 }
 
 
+def _is_temporal(annotation: Any) -> bool:
+    if annotation in (date, datetime):
+        return True
+    return any(_is_temporal(arg) for arg in get_args(annotation))
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """A date or a time is written (``YYYY-MM-DD``, RFC 3339): a number is refused, not
+        read as a Unix time, as the published schema says."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and _is_temporal(field.annotation):
+                raise ValueError("must be a date or date-time written as text, not a number")
+        return value
 
 
 def _aware(value: datetime) -> datetime:

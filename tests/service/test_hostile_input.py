@@ -133,3 +133,15 @@ def test_an_unknown_query_parameter_is_refused(client: TestClient, tokens: dict[
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "unti"]
+
+
+def test_a_body_date_is_not_a_number(client: TestClient, tokens: dict[str, str]) -> None:
+    from service_samples import OUTCOME
+
+    response = client.post(
+        "/v1/outcomes",
+        json=dict(OUTCOME, interviewed_at=0.95),
+        headers=bearer(tokens["inspector"]),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "interviewed_at"]
