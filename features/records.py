@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import pycountry
 from pydantic import (
@@ -31,6 +31,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -94,6 +97,21 @@ def _language_code(value: str) -> str:
     return canonical_language(value)
 
 
+# Every code canonical_language accepts, for the published schema (lower case, as it compares).
+LANGUAGE_CODES: list[str] = sorted(
+    {
+        code
+        for language in pycountry.languages
+        for code in (
+            getattr(language, "alpha_2", None),
+            language.alpha_3,
+            getattr(language, "bibliographic", None),
+        )
+        if code
+    }
+)
+
+
 def _mrz_text(value: Any) -> str:
     """Accept the MRZ as one string with newlines or as a list of lines; return newline-joined."""
     lines = value if isinstance(value, list) else str(value).replace("\r", "").split("\n")
@@ -115,12 +133,81 @@ def _mrz_text(value: Any) -> str:
     return "\n".join(lines)
 
 
-StateCode = Annotated[str, AfterValidator(_state_code)]
-LanguageCode = Annotated[str, AfterValidator(_language_code)]
-MrzText = Annotated[str, BeforeValidator(_mrz_text)]
+def _json_number(value: Any) -> Any:
+    """A number as JSON writes one: ``"90"`` and ``true`` are refused, not read as 90 and 1."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("must be a JSON number, not a string or a boolean")
+    return value
+
+
+JSONInt = Annotated[int, BeforeValidator(_json_number)]
+JSONFloat = Annotated[float, BeforeValidator(_json_number)]
+
+
+StateCode = Annotated[
+    str,
+    AfterValidator(_state_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(_ISO3 | ICAO_EXTRA_CODES),
+            "description": "ISO 3166-1 alpha-3, or an ICAO 9303 code (e.g. D, UTO, XXA).",
+        }
+    ),
+]
+LanguageCode = Annotated[
+    str,
+    AfterValidator(_language_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": LANGUAGE_CODES,
+            "description": "ISO 639-1, or ISO 639-2/3 for a language without a two-letter "
+            "code (e.g. fil, ceb); held as the two-letter code where there is one.",
+        }
+    ),
+]
+_MRZ_LINE = {44: "[A-Za-z0-9<]{44}", 36: "[A-Za-z0-9<]{36}", 30: "[A-Za-z0-9<]{30}"}
+MRZ_JSON_SCHEMA: dict[str, Any] = {
+    "description": "The machine-readable zone, ICAO 9303: TD3 (2 lines of 44 characters), TD2 "
+    "(2 x 36) or TD1 (3 x 30) of A-Z, 0-9 and '<', as a list of lines or one string with "
+    "newlines. Lower case is read as upper case; spaces are ignored.",
+    "anyOf": [
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": f"^{_MRZ_LINE[44]}$"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": f"^{_MRZ_LINE[36]}$"},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": f"^{_MRZ_LINE[30]}$"},
+            "minItems": 3,
+            "maxItems": 3,
+        },
+        {
+            "type": "string",
+            "pattern": (
+                f"^({_MRZ_LINE[44]}\n{_MRZ_LINE[44]}|{_MRZ_LINE[36]}\n{_MRZ_LINE[36]}"
+                f"|{_MRZ_LINE[30]}\n{_MRZ_LINE[30]}\n{_MRZ_LINE[30]})$"
+            ),
+        },
+    ],
+}
+MrzText = Annotated[str, BeforeValidator(_mrz_text), WithJsonSchema(MRZ_JSON_SCHEMA)]
 PartialDate = Annotated[str, BeforeValidator(partial_date)]
 FlightNumber = Annotated[
-    str, BeforeValidator(flight_number), StringConstraints(pattern=FLIGHT_NUMBER.pattern)
+    str,
+    BeforeValidator(flight_number),
+    StringConstraints(pattern=FLIGHT_NUMBER.pattern),
+    # as sent: a space after the airline code is allowed and removed ("PR 428" -> "PR428")
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9]{2} ?[A-Za-z]?\\d{1,4}[A-Za-z]?$"}),
 ]
 ImoNumber = Annotated[str, BeforeValidator(imo_number)]
 Identifier = Annotated[
@@ -132,7 +219,19 @@ Identifier = Annotated[
         pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
     ),
 ]
-PostCode = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z]{3}$")]
+# Codes compared upper-case (spaces dropped): the schema shows the pattern, in either case.
+PostCode = Annotated[
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"}),
+]
+PassportNumber = Annotated[
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(pattern=r"^[A-Z0-9<]{1,20}$"),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9<]{1,20}$"}),
+]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
@@ -259,8 +358,25 @@ OUTCOME_CONCERN: dict[OutcomeKind, Concern | None] = {
 }
 
 
+def _is_temporal(annotation: Any) -> bool:
+    if annotation in (date, datetime):
+        return True
+    return any(_is_temporal(arg) for arg in get_args(annotation))
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """A date or a time is written (``YYYY-MM-DD``, RFC 3339): a number is refused, not
+        read as a Unix time, as the published schema says."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and _is_temporal(field.annotation):
+                raise ValueError("must be a date or date-time written as text, not a number")
+        return value
 
 
 def _aware(value: datetime) -> datetime:
@@ -293,7 +409,7 @@ class Applicant(_Record):
 
 
 class Passport(_Record):
-    number: Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^[A-Z0-9<]{1,20}$")]
+    number: PassportNumber
     issuing_state: StateCode
     issue_date: date
     expiry_date: date
@@ -331,7 +447,9 @@ class Marriage(_Record):
     first_met_date: date
     met_via: MetVia
     common_languages: list[LanguageCode] = Field(default_factory=list, max_length=12)
-    sponsor_prior_foreign_spouses: int | None = Field(default=None, ge=0, le=50)
+    sponsor_prior_foreign_spouses: (
+        Annotated[int, Field(ge=0, le=50), BeforeValidator(_json_number)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _met_before_marrying(self) -> Marriage:
@@ -347,15 +465,19 @@ class Employment(_Record):
     employer_id: Identifier | None = None
     establishment_type: EstablishmentType
     recruitment_agency: Name | None = None
-    recruitment_fee_jpy: int | None = Field(default=None, ge=0, le=100_000_000)
-    monthly_wage_jpy: int | None = Field(default=None, ge=0, le=100_000_000)
+    recruitment_fee_jpy: (
+        Annotated[int, Field(ge=0, le=100_000_000), BeforeValidator(_json_number)] | None
+    ) = None
+    monthly_wage_jpy: (
+        Annotated[int, Field(ge=0, le=100_000_000), BeforeValidator(_json_number)] | None
+    ) = None
 
 
 class Travel(_Record):
     ticket_paid_by: TicketPaidBy
     return_ticket: bool
-    intended_stay_days: int = Field(ge=0, le=3650)
-    accompanying_minors: int = Field(default=0, ge=0, le=20)
+    intended_stay_days: JSONInt = Field(ge=0, le=3650)
+    accompanying_minors: JSONInt = Field(default=0, ge=0, le=20)
 
 
 def _face_match_on_unit_scale(data: Any) -> Any:
@@ -370,7 +492,7 @@ class Biometrics(_Record):
     """``face_match_score`` on 0..1; a vendor's 0..100 score comes with
     ``face_match_scale: "percent"`` and is held divided by 100."""
 
-    face_match_score: float = Field(ge=0.0, le=1.0)
+    face_match_score: JSONFloat = Field(ge=0.0, le=1.0)
     face_match_scale: FaceMatchScale = "unit"
 
     _unit_scale = model_validator(mode="before")(_face_match_on_unit_scale)
@@ -423,10 +545,12 @@ class BorderEntry(_Record):
     mrz: MrzText | None = None
     mrz_missing_reason: MrzMissingReason | None = None
     visa_reference: Identifier | None = None
-    face_match_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    face_match_score: (
+        Annotated[float, Field(ge=0.0, le=1.0), BeforeValidator(_json_number)] | None
+    ) = None
     face_match_scale: FaceMatchScale = "unit"
     declared_purpose: DeclaredPurpose
-    declared_stay_days: int = Field(ge=0, le=3650)
+    declared_stay_days: JSONInt = Field(ge=0, le=3650)
     declared_address: OptionalText | None = None
     return_ticket: bool | None = None
     travelling_with: list[Identifier] = Field(default_factory=list, max_length=50)

@@ -82,6 +82,39 @@ class Settings(BaseSettings):
     port: int = 8000
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
     model_reload_seconds: float = Field(default=30.0, gt=0)
+    model_cache_dir: Path = Field(
+        default_factory=lambda: _var("model-cache"),
+        description="Where the service keeps the last champion it loaded (served when the "
+        "registry is unreachable at start); must be writable by the service.",
+    )
+    decision_spool_path: Path = Field(
+        default_factory=lambda: _var("decision-log.spool.jsonl"),
+        description="Local file for decisions made while the database is unreachable; chained "
+        "into the decision log when it answers again. Must be writable and survive restarts.",
+    )
+    audit_key: str | None = Field(
+        default=None,
+        description="HMAC key of the decision log's hash chain (the secret key when unset). "
+        "Whoever holds it can rebuild the chain: keep it from those who can write the database.",
+    )
+    audit_checkpoint_path: Path | None = Field(
+        default_factory=lambda: _var("decision-log.checkpoint.json"),
+        description="File, outside the database, where the service records the head of the "
+        "decision log after each append, for `mizugiwa audit verify --checkpoint`.",
+    )
+    registry_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        description="Bound on one model-registry call at start and on reload; past it the "
+        "cached champion serves and the registry is retried in the background.",
+    )
+    startup_wait_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long start-up may hold the port closed; what is not loaded by then "
+        "(the network history of a large store, the registry) loads in the background while "
+        "/readyz answers 503.",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     lookback_horizon_years: float = Field(
@@ -111,6 +144,11 @@ class Settings(BaseSettings):
     def capacity_for(self, post_code: str) -> float:
         """Share of cases the post can interview (``post_capacity`` or the default)."""
         return self.post_capacity.get(post_code, self.default_interview_capacity)
+
+    @property
+    def hmac_key(self) -> bytes:
+        """The key of the decision log's chain."""
+        return (self.audit_key or self.secret_key).encode("utf-8")
 
     @property
     def var_dir(self) -> Path:

@@ -31,6 +31,20 @@ class RegistryError(RuntimeError):
     """The registry has no such model, version or alias, or the model cannot be loaded."""
 
 
+class RegistryUnreachableError(RegistryError):
+    """The registry did not answer (refused, timed out, a server error): not the same as an
+    alias that is unset, and reported as such."""
+
+
+_ABSENT = frozenset({"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE", "NOT_FOUND"})
+
+
+def _unreachable(settings: Settings, exc: Exception) -> RegistryUnreachableError:
+    where = registry_uri(settings).split("@")[-1][:120]  # never a password from the URI
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return RegistryUnreachableError(f"registry unreachable ({where}): {first}")
+
+
 def _settings(settings: Settings | None) -> Settings:
     return settings if settings is not None else get_settings()
 
@@ -138,8 +152,12 @@ def version_for_alias(alias: str, *, settings: Settings | None = None) -> ModelV
     s = _settings(settings)
     try:
         return client(s).get_model_version_by_alias(s.registered_model_name, alias)
-    except MlflowException:
-        return None
+    except MlflowException as exc:
+        if exc.error_code in _ABSENT:
+            return None
+        raise _unreachable(s, exc) from exc
+    except OSError as exc:  # a connection refused below MLflow's own handling
+        raise _unreachable(s, exc) from exc
 
 
 def alias_version(alias: str = CHAMPION, *, settings: Settings | None = None) -> str | None:

@@ -1,15 +1,21 @@
 """The decision log: append-only and hash-chained, with digests and codes but no personal data.
 
-Each entry's ``entry_hash`` is the SHA-256 of the canonical JSON of the entry (every column but
-``entry_hash`` itself, ``prev_hash`` included), so editing any entry breaks its own hash and
-deleting one breaks the next entry's ``prev_hash`` and the run of ``seq`` numbers.
-:func:`verify` walks the chain. Appends are serialised (a process lock, and on PostgreSQL a
+Each entry's ``entry_hash`` is the HMAC-SHA256, keyed by ``Settings.hmac_key``, of the canonical
+JSON of the entry (every column but ``entry_hash`` itself, ``prev_hash`` included), so editing any
+entry breaks its own hash and deleting one breaks the next entry's ``prev_hash`` and the run of
+``seq`` numbers; and without the key nobody who can write the database can rebuild a chain that
+verifies. After each append the head (``seq``, ``entry_hash``) is written to a checkpoint file
+outside the database: :func:`verify` given that file also detects a chain cut at its end (the
+newest entries deleted) or rebuilt. Appends are serialised (a process lock, and on PostgreSQL a
 transaction-scoped advisory lock) so the chain never forks.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -62,13 +68,45 @@ def canonical_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
 
 
-def input_digest(body: bytes) -> str:
-    """SHA-256 of the canonical form of a JSON body (of the raw bytes when it is not JSON)."""
+MAX_JSON_DEPTH = 254  # what orjson can write back canonically; far beyond any record
+
+
+class BodyNotJSONError(ValueError):
+    """A body that claims to be JSON and is not usable as such (its message says why)."""
+
+
+def json_digest(body: bytes) -> str:
+    """SHA-256 of the canonical form of a JSON body; :class:`BodyNotJSONError` when the body is
+    not UTF-8, not JSON, or nested deeper than :data:`MAX_JSON_DEPTH` levels."""
+    if not body:
+        return hashlib.sha256(b"").hexdigest()
     try:
-        data = canonical_json(orjson.loads(body)) if body else b""
-    except orjson.JSONDecodeError:
-        data = body
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        text = str(exc)
+        if "utf-8" in text.lower() or "surrogate" in text.lower():
+            raise BodyNotJSONError("the body is not valid UTF-8") from None
+        if "depth limit" in text.lower() or "recursion" in text.lower():
+            raise BodyNotJSONError(
+                f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused"
+            ) from None
+        raise BodyNotJSONError(f"the body is not valid JSON: {text.split(':')[0]}") from None
+    try:
+        data = canonical_json(parsed)
+    except orjson.JSONEncodeError:  # orjson writes at most 254 levels
+        raise BodyNotJSONError(
+            f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused"
+        ) from None
     return hashlib.sha256(data).hexdigest()
+
+
+def input_digest(body: bytes) -> str:
+    """SHA-256 of the canonical form of a JSON body (of the raw bytes when it is not usable
+    JSON: not UTF-8, not JSON, or nested too deeply)."""
+    try:
+        return json_digest(body)
+    except BodyNotJSONError:
+        return hashlib.sha256(body).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -90,17 +128,55 @@ class Decision:
     at: str | None = None  # set when a spooled decision is chained later
 
 
-def entry_hash(values: dict[str, Any]) -> str:
-    """The hash of an entry from its hashed fields."""
-    return hashlib.sha256(canonical_json({k: values[k] for k in _HASHED_FIELDS})).hexdigest()
+def _configured_key() -> bytes:
+    from mizugiwa.settings import get_settings
+
+    return get_settings().hmac_key
+
+
+def entry_hash(values: dict[str, Any], key: bytes | None = None) -> str:
+    """The keyed hash (HMAC-SHA256) of an entry from its hashed fields; ``key`` defaults to the
+    configured one."""
+    message = canonical_json({k: values[k] for k in _HASHED_FIELDS})
+    return hmac.new(key or _configured_key(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain as last seen by the service, kept outside the database."""
+
+    seq: int
+    entry_hash: str
+
+    @classmethod
+    def read(cls, path: Path) -> Checkpoint:
+        data = orjson.loads(path.read_bytes())
+        return cls(int(data["seq"]), str(data["entry_hash"]))
+
+    def write(self, path: Path) -> None:
+        """Replace the file atomically (a reader never sees half a checkpoint)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".checkpoint-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(orjson.dumps({"seq": self.seq, "entry_hash": self.entry_hash}))
+        os.replace(tmp, path)
 
 
 class DecisionLog:
     """Appends decisions to the chain, each in one short transaction."""
 
-    def __init__(self, engine: Engine, spool_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        spool_path: Path | None = None,
+        *,
+        key: bytes | None = None,
+        checkpoint_path: Path | None = None,
+    ) -> None:
         self._engine = engine
         self.engine = engine
+        self.key = key or _configured_key()
+        self.checkpoint_path = checkpoint_path
         self._lock = threading.Lock()
         self._postgres = engine.dialect.name == "postgresql"
         self._driver_insert = DriverStatement(_INSERT, engine.dialect, _ENTRY_COLUMNS)
@@ -135,6 +211,7 @@ class DecisionLog:
                     also(session)
                 rows = self._chain(session.connection(), [*spooled, decision])
             self._spool_chained(spooled)
+            self._checkpoint(rows[-1]["seq"], rows[-1]["entry_hash"])
         return DecisionLogEntry(**rows[-1])
 
     def append(
@@ -152,10 +229,25 @@ class DecisionLog:
                 head = transaction.query(_HEAD_SQL)
                 seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
                 for item in [*spooled, decision]:
-                    row = _entry_values(item, seq, prev)
+                    row = _entry_values(item, seq, prev, self.key)
                     transaction.execute(self._driver_insert, row)
                     seq, prev = seq + 1, row["entry_hash"]
             self._spool_chained(spooled)
+            self._checkpoint(seq - 1, prev)
+
+    def _checkpoint(self, seq: int, head: str) -> None:
+        """Record the head outside the database (after the commit: a checkpoint never names an
+        entry that is not stored). A failure costs only the anchor, never the request."""
+        if self.checkpoint_path is None:
+            return
+        try:
+            Checkpoint(seq, head).write(self.checkpoint_path)
+        except OSError as exc:
+            import structlog
+
+            structlog.get_logger("mizugiwa.service.audit").error(
+                "decision log checkpoint not written", error=type(exc).__name__
+            )
 
     def _chain(self, connection: Connection, decisions: list[Decision]) -> list[dict[str, Any]]:
         """Insert ``decisions`` after the head of the chain, in the caller's transaction."""
@@ -165,7 +257,7 @@ class DecisionLog:
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         rows = []
         for item in decisions:
-            row = _entry_values(item, seq, prev)
+            row = _entry_values(item, seq, prev, self.key)
             rows.append(row)
             seq, prev = seq + 1, row["entry_hash"]
         connection.execute(_INSERT, rows)
@@ -180,7 +272,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _entry_values(decision: Decision, seq: int, prev: str) -> dict[str, Any]:
+def _entry_values(decision: Decision, seq: int, prev: str, key: bytes) -> dict[str, Any]:
     values: dict[str, Any] = {
         "seq": seq,
         "at": decision.at or _now(),
@@ -198,7 +290,7 @@ def _entry_values(decision: Decision, seq: int, prev: str) -> dict[str, Any]:
         "error": decision.error,
         "prev_hash": prev,
     }
-    values["entry_hash"] = entry_hash(values)
+    values["entry_hash"] = entry_hash(values, key)
     return values
 
 
@@ -225,14 +317,26 @@ def _entries(engine: Engine, batch: int = 5000) -> Iterator[DecisionLogEntry]:
         )
 
 
-def verify(engine: Engine, max_problems: int = 100) -> VerifyReport:
-    """Walk the chain from the first entry and report every break: an edited entry (its hash
-    does not match its content), a deleted one (a gap in ``seq``, a ``prev_hash`` that does not
-    match the entry before) or a re-ordered one."""
+def verify(
+    engine: Engine,
+    max_problems: int = 100,
+    *,
+    key: bytes | None = None,
+    checkpoint: Checkpoint | None = None,
+) -> VerifyReport:
+    """Walk the chain from the first entry and report every break: an edited entry (its keyed
+    hash does not match its content), a deleted one (a gap in ``seq``, a ``prev_hash`` that does
+    not match the entry before) or a re-ordered one. With a ``checkpoint`` (a head recorded
+    outside the database), also a chain that ends before it (the newest entries deleted) or
+    whose entry at its ``seq`` differs (rebuilt). ``key`` defaults to the configured one."""
+    key = key or _configured_key()
     report = VerifyReport()
     expected_seq, prev = 1, GENESIS_HASH
+    at_checkpoint: str | None = None
     for entry in _entries(engine):
         values = {name: getattr(entry, name) for name in _HASHED_FIELDS}
+        if checkpoint is not None and entry.seq == checkpoint.seq:
+            at_checkpoint = entry.entry_hash
         if entry.seq != expected_seq:
             report.problems.append(
                 f"seq {entry.seq}: expected seq {expected_seq} (entries missing or re-numbered)"
@@ -241,11 +345,21 @@ def verify(engine: Engine, max_problems: int = 100) -> VerifyReport:
             report.problems.append(
                 f"seq {entry.seq}: prev_hash does not match the entry before (deleted or edited)"
             )
-        if entry_hash(values) != entry.entry_hash:
+        if entry_hash(values, key) != entry.entry_hash:
             report.problems.append(f"seq {entry.seq}: content does not match entry_hash (edited)")
         report.entries += 1
         report.head_seq, report.head_hash = entry.seq, entry.entry_hash
         expected_seq, prev = entry.seq + 1, entry.entry_hash
         if len(report.problems) >= max_problems:
             break
+    if checkpoint is not None and len(report.problems) < max_problems:
+        if report.head_seq < checkpoint.seq:
+            report.problems.append(
+                f"seq {report.head_seq}: the chain ends before the checkpoint's seq "
+                f"{checkpoint.seq} (newest entries deleted)"
+            )
+        elif at_checkpoint != checkpoint.entry_hash:
+            report.problems.append(
+                f"seq {checkpoint.seq}: entry_hash differs from the checkpoint (chain rebuilt)"
+            )
     return report

@@ -3,6 +3,11 @@
 A token is 32 random bytes (``mzg_`` + URL-safe base64), shown once when issued; only its
 SHA-256 is stored. Issuing a new token replaces the old one. Lookups are cached in memory for
 a few seconds so that the hot path does not query the accounts table on every request.
+
+The re-check after those seconds goes through the database breaker: while the database is away
+a token that was valid within ``stale_seconds`` keeps working (so booths keep getting degraded
+scores; a revocation takes effect when the database answers again), and an unknown one gets 503
+with ``Retry-After`` rather than a wait for a connection timeout or a 500.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from mizugiwa.db.engine import session_scope
+from mizugiwa.service.breaker import DatabaseBreaker
 from mizugiwa.service.errors import AuthenticationError, InvalidRequestError, NotFoundError
 from mizugiwa.service.tables import User
 
@@ -98,11 +105,30 @@ def issue_token(engine: Engine, name: str) -> str:
 class TokenAuthenticator:
     """Resolves bearer tokens to principals, with a short-lived in-memory cache."""
 
-    def __init__(self, engine: Engine, ttl_seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        ttl_seconds: float = 10.0,
+        *,
+        breaker: DatabaseBreaker | None = None,
+        stale_seconds: float = 900.0,
+    ) -> None:
         self._engine = engine
         self._ttl = ttl_seconds
+        self._stale = stale_seconds
+        self._breaker = breaker if breaker is not None else DatabaseBreaker()
         self._cache: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
+
+    def cached(self, authorization: str | None) -> Principal | None:
+        """The principal when the cache answers without the database (else ``None``)."""
+        if not authorization:
+            return None
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        hit = self._cache.get(hash_token(token.strip()))
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The principal for an ``Authorization: Bearer ...`` header value."""
@@ -117,12 +143,31 @@ class TokenAuthenticator:
         cached = self._cache.get(digest)
         if cached is not None and cached[0] > now:
             return cached[1]
-        principal = self._lookup(digest)
+        if self._breaker.open:
+            return self._while_away(cached, now)
+        try:
+            principal = self._lookup(digest)
+        except SQLAlchemyError as exc:
+            from mizugiwa.service.outage import is_outage
+
+            if not is_outage(exc):
+                raise
+            self._breaker.failed()
+            return self._while_away(cached, now)
+        self._breaker.succeeded()
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[digest] = (now + self._ttl, principal)
         return principal
+
+    def _while_away(self, cached: tuple[float, Principal] | None, now: float) -> Principal:
+        """A recently valid token while the database is away; otherwise 503."""
+        if cached is not None and cached[0] - self._ttl + self._stale > now:
+            return cached[1]
+        from mizugiwa.service.outage import unavailable
+
+        raise unavailable()
 
     def _lookup(self, digest: str) -> Principal:
         with session_scope(self._engine) as session:

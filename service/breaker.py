@@ -1,10 +1,11 @@
 """A pause on database calls after one failed, so that an unreachable database costs one
 timeout every few seconds rather than one per request.
 
-The scoring endpoints run on the event loop (their work is short and CPU-bound), so a
-request that waits for a connection timeout would hold up every other request; while the
-breaker is open, scores skip the database and say so (``degraded``), and decisions go to the
-local spool.
+A request that waits for a connection timeout holds a worker thread and keeps its caller
+waiting; while the breaker is open, scores skip the database and say so (``degraded``),
+decisions go to the local spool, routes that need the database answer 503 at once, and the
+token re-check serves a recently valid token. :class:`~service.outage.DatabaseProbe` opens it
+within half a second of an outage and closes it as soon as the database answers.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import base64
 import functools
 import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,7 +35,7 @@ from mizugiwa.service.driver_sql import DriverStatement, DriverTransaction
 from mizugiwa.service.errors import (
     ConflictError,
     InvalidRequestError,
-    PermissionDeniedError,
+    NotFoundError,
 )
 from mizugiwa.service.lookback.keystore import write_keys, write_keys_driver, write_many_keys
 from mizugiwa.service.tables import InterviewOutcome, StoredCase
@@ -256,9 +256,14 @@ def recent_cases(session: Session, kind_name: str, limit: int) -> list[dict[str,
     return list(session.scalars(query))
 
 
-def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:
-    """Append every stored case of the kinds that feed the network history to ``history``;
-    returns how many."""
+def replay_history(
+    engine: Engine,
+    history: Any,
+    batch: int = 5000,
+    skip: Callable[[str], bool] | None = None,
+) -> int:
+    """Append every stored case of the kinds that feed the network history to ``history`` (but
+    those ``skip`` names by case id: the caller adds its own copy); returns how many."""
     count = 0
     for spec in kinds():
         if not spec.feeds_history:
@@ -266,6 +271,8 @@ def replay_history(engine: Engine, history: Any, batch: int = 5000) -> int:
         pending: list[dict[str, Any]] = []
         with session_scope(engine) as session:
             for record in iter_cases(session, spec.name, batch):
+                if skip is not None and skip(str(record.get(spec.id_field))):
+                    continue
                 pending.append(record)
                 if len(pending) >= batch:
                     history.add(spec.read(pending, {}))
@@ -323,7 +330,9 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(cursor)
         return int(text[1:])
     except (ValueError, UnicodeDecodeError):
-        raise InvalidRequestError("cursor: not a cursor this service issued") from None
+        raise InvalidRequestError(
+            "cursor: not a cursor this service issued", loc=("query", "cursor")
+        ) from None
 
 
 def referrals(
@@ -346,9 +355,9 @@ def referrals(
         query = query.where(
             StoredCase.case_date >= datetime.combine(since, datetime.min.time(), UTC)
         )
-    if until is not None:
+    if until is not None and until < date.max:  # ``until`` the last day: no upper bound
         query = query.where(
-            StoredCase.case_date < datetime.combine(until, datetime.min.time(), UTC) + _ONE_DAY
+            StoredCase.case_date < datetime.combine(until + _ONE_DAY, datetime.min.time(), UTC)
         )
     if cursor is not None:
         query = query.where(StoredCase.pk < decode_cursor(cursor))
@@ -490,17 +499,23 @@ def record_outcome(
     recorded_by: int,
     recorded_at: datetime,
     only_post: str | None = None,
+    only_kind: str | None = None,
 ) -> tuple[StoredCase, str | None]:
     """Store the outcome, mark the case interviewed and share a confirmed case; returns the
-    case row and the id of the shared case (``None`` when nothing was confirmed)."""
-    row = session.scalar(select(StoredCase).where(StoredCase.case_id == outcome.case_id))
-    if row is None:
-        from mizugiwa.service.errors import NotFoundError
+    case row and the id of the shared case (``None`` when nothing was confirmed).
 
-        raise NotFoundError(f"case_id {outcome.case_id!r}: no scored case with this id")
-    if only_post is not None and row.post_code != only_post:
-        raise PermissionDeniedError(
-            f"case_id: the case belongs to post {row.post_code}, not {only_post}"
+    ``only_post`` and ``only_kind`` bound the caller's scope. A case outside it is answered
+    exactly as an unknown one (404, same message), so the answer never reveals that a case id
+    exists at another post, nor which post it belongs to."""
+    row = session.scalar(select(StoredCase).where(StoredCase.case_id == outcome.case_id))
+    if (
+        row is None
+        or (only_post is not None and row.post_code != only_post)
+        or (only_kind is not None and row.kind != only_kind)
+    ):
+        raise NotFoundError(
+            f"case_id {outcome.case_id!r}: no scored case with this id that you may record "
+            "an outcome for"
         )
     if (
         session.scalar(

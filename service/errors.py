@@ -9,7 +9,8 @@
     ├── ConflictError (409)         an outcome already recorded, a case id of the other kind
     ├── InvalidRequestError (422)   well-formed but unusable input (a bad cursor, a bad filter)
     ├── BodyTooLargeError (413)     over ``Settings.max_body_bytes``
-    └── NotReadyError (503)         no champion model loaded yet
+    ├── NotReadyError (503)         no champion model loaded yet
+    └── UnavailableError (503)      the database is away; ``Retry-After`` says when to retry
 
 The app factory maps the whole tree to JSON responses in one handler.
 """
@@ -48,8 +49,32 @@ class BodyTooLargeError(ServiceError):
 
 
 class InvalidRequestError(ServiceError):
+    """Answered like a validation error: ``detail`` is a list of field errors, ``loc`` the
+    field's path (``("query", "cursor")``); without one, the field the message starts with."""
+
     STATUS = 422
+
+    def __init__(self, detail: str, loc: tuple[str, ...] | None = None) -> None:
+        super().__init__(detail)
+        if loc is None:
+            head, sep, _ = detail.partition(":")
+            loc = ("query", head.strip()) if sep and head.strip().isidentifier() else ("request",)
+        self.loc = loc
+
+    def field_errors(self) -> list[dict[str, object]]:
+        return [{"loc": list(self.loc), "msg": self.detail, "type": "value_error"}]
 
 
 class NotReadyError(ServiceError):
     STATUS = 503
+
+
+class UnavailableError(ServiceError):
+    """A dependency (the database) is away: retry after ``retry_after`` seconds; nothing was
+    stored."""
+
+    STATUS = 503
+
+    def __init__(self, detail: str, retry_after: int = 5) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

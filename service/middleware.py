@@ -5,18 +5,26 @@
   histogram, and writes one access-log line without the query string (which may hold names).
 - :class:`BodyLimitMiddleware` answers 413 for a body over the limit, whether announced by
   ``Content-Length`` or streamed, before any of it is parsed.
+- :class:`JSONBodyMiddleware` parses a JSON body once, in C, before anything else does: a body
+  that is not UTF-8, not JSON or nested too deeply gets a 422 with a field error at ``body``
+  (never the 500 that a recursion limit further in would give, on any route, with or without a
+  token), and the canonical digest the decision log keeps is computed here, once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
 
 import orjson
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mizugiwa.service.audit import BodyNotJSONError, json_digest
 from mizugiwa.service.metrics import Metrics
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -74,6 +82,73 @@ class RequestContextMiddleware:
                 ms=round(elapsed * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")
+
+
+async def _send_json(send: Send, status: int, payload: object) -> None:
+    body = orjson.dumps(payload)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _is_json(content_type: str | None) -> bool:
+    """No content type (FastAPI may then read JSON), ``application/json`` or ``+json``."""
+    if not content_type:
+        return True
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+RejectionLogger = Callable[[Scope, int, str, str], None]
+
+
+class JSONBodyMiddleware:
+    """422 for a JSON body that cannot be used; the body's digest for the decision log.
+
+    Sits inside :class:`BodyLimitMiddleware` (which has already read the body into one
+    message). ``log_rejection(scope, status, error, digest)`` writes the refusal to the decision
+    log; it may block, so it runs in a worker thread.
+    """
+
+    def __init__(self, app: ASGIApp, log_rejection: RejectionLogger | None = None) -> None:
+        self.app = app
+        self.log_rejection = log_rejection
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _is_json(_header(scope, b"content-type")):
+            await self.app(scope, receive, send)
+            return
+        message = await receive()
+        body = message.get("body", b"") if message["type"] == "http.request" else b""
+        try:
+            digest = json_digest(body)
+        except BodyNotJSONError as exc:
+            error = str(exc)
+            if self.log_rejection is not None:
+                raw = hashlib.sha256(body).hexdigest()
+                await asyncio.to_thread(self.log_rejection, scope, 422, f"body: {error}", raw)
+            await _send_json(
+                send,
+                422,
+                {
+                    "detail": [{"loc": ["body"], "msg": error, "type": "json_invalid"}],
+                    "request_id": scope.get("state", {}).get("request_id"),
+                },
+            )
+            return
+        if body:
+            scope.setdefault("state", {})["input_sha256"] = digest
+        await self.app(scope, _replay([message], receive), send)
 
 
 class BodyLimitMiddleware:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from mizugiwa.features.contract import CaseKind, ModelInfo, Score
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """A query date is written ``YYYY-MM-DD``; a number is not read as a Unix time."""
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+QueryDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 class ScoreResponse(Score):
@@ -32,6 +45,13 @@ class ReferralItem(BaseModel):
     rule_codes: list[str]
     model_version: str | None
     status: Literal["pending", "interviewed"]
+
+    @field_validator("case_date", "scored_at")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """Times are stored in UTC; SQLite hands them back without a zone, and an RFC 3339
+        ``date-time`` needs one."""
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 class ReferralPage(BaseModel):

@@ -149,8 +149,8 @@ def _check_post(spec: CaseKindSpec, record: Any, principal: Principal) -> None:
     if post != principal.post_code:
         role = principal.role.value.replace("_", " ")
         raise PermissionDeniedError(
-            f"{spec.post_field}: a {role} of {principal.post_code} may not score "
-            f"{spec.name} cases of {post}"
+            f"{spec.post_field}: a {role} of {principal.post_code} may score only that post's "
+            f"{spec.name} cases"
         )
 
 
@@ -225,38 +225,103 @@ def score_case(
     return ScoreResponse.model_validate(score_case_json(runtime, kind_name, record, info))
 
 
-def submit_outcome(runtime: ServiceRuntime, outcome: Outcome, info: RequestInfo) -> OutcomeResponse:
-    """Record an interview outcome; a confirmed case reaches the shared database at once."""
+def outcome_scope(principal: Principal) -> tuple[str | None, str | None]:
+    """The cases a caller may record outcomes for, as (post, kind): a consular officer their own
+    post's visa applications; a border inspector border entries (at any port: inspectors are
+    not bound to one), never a post's applications."""
+    if principal.role is Role.CONSULAR_OFFICER:
+        return principal.post_code, "application"
+    if principal.role is Role.BORDER_INSPECTOR:
+        return None, "entry"
+    return None, None
+
+
+def submit_outcome(
+    runtime: ServiceRuntime,
+    outcome: Outcome,
+    info: RequestInfo,
+    idempotency_key: str | None = None,
+) -> OutcomeResponse:
+    """Record an interview outcome; a confirmed case reaches the shared database at once.
+
+    Once the transaction is committed the answer is 200 whatever follows: the in-memory views
+    are reloaded off the request path (:meth:`ServiceRuntime.views_changed`). With an
+    ``idempotency_key`` a retry gets the first answer (see :mod:`service.idempotency`)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from mizugiwa.service import idempotency
+    from mizugiwa.service.errors import ConflictError
+
     principal = info.principal
+    if idempotency_key is not None:
+        first = idempotency.replay(
+            runtime.engine, principal.user_id, idempotency_key, OUTCOME_ENDPOINT, info.input_sha256
+        )
+        if first is not None:
+            return OutcomeResponse.model_validate(first)
     now = datetime.now(UTC)
     result: dict[str, Any] = {}
 
     def write(session: Any) -> None:
-        only_post = principal.post_code if principal.role is Role.CONSULAR_OFFICER else None
+        only_post, only_kind = outcome_scope(principal)
         row, shared = record_outcome(
-            session, outcome, recorded_by=principal.user_id, recorded_at=now, only_post=only_post
+            session,
+            outcome,
+            recorded_by=principal.user_id,
+            recorded_at=now,
+            only_post=only_post,
+            only_kind=only_kind,
         )
         result.update(post=row.post_code, shared=shared)
+        if idempotency_key is not None:
+            answer = _outcome_response(outcome, shared, info.request_id)
+            idempotency.remember(
+                session,
+                principal.user_id,
+                idempotency_key,
+                OUTCOME_ENDPOINT,
+                info.input_sha256,
+                answer.model_dump(mode="json"),
+            )
 
-    runtime.decision_log.write(
-        Decision(
-            endpoint=OUTCOME_ENDPOINT,
-            request_id=info.request_id,
-            status=200,
-            user_id=principal.user_id,
-            input_sha256=info.input_sha256,
-            case_id=outcome.case_id,
-            reason_codes=[f"OUTCOME:{outcome.outcome.value}"],
-        ),
-        also=write,
-    )
+    try:
+        runtime.decision_log.write(
+            Decision(
+                endpoint=OUTCOME_ENDPOINT,
+                request_id=info.request_id,
+                status=200,
+                user_id=principal.user_id,
+                input_sha256=info.input_sha256,
+                case_id=outcome.case_id,
+                reason_codes=[f"OUTCOME:{outcome.outcome.value}"],
+            ),
+            also=write,
+        )
+    except (ConflictError, IntegrityError):
+        # A concurrent retry with the same key committed first: answer as it was answered.
+        if idempotency_key is not None:
+            first = idempotency.replay(
+                runtime.engine,
+                principal.user_id,
+                idempotency_key,
+                OUTCOME_ENDPOINT,
+                info.input_sha256,
+            )
+            if first is not None:
+                return OutcomeResponse.model_validate(first)
+        raise
+    runtime.database.succeeded()
     if result.get("shared"):
-        # Other posts' next scores must see the confirmed case.
-        runtime.refresh_views()
+        # Other posts' next scores must see the confirmed case: reloaded in the background.
+        runtime.views_changed()
+    return _outcome_response(outcome, result.get("shared"), info.request_id)
+
+
+def _outcome_response(outcome: Outcome, shared: str | None, request_id: str) -> OutcomeResponse:
     return OutcomeResponse(
         case_id=outcome.case_id,
         outcome=outcome.outcome.value,
         status="interviewed",
-        shared_case_id=result.get("shared"),
-        request_id=info.request_id,
+        shared_case_id=shared,
+        request_id=request_id,
     )

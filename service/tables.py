@@ -15,6 +15,8 @@
 - :class:`PassengerListRecord` and :class:`PreArrivalCase`: airline passenger lists (PAXLST)
   as received, and each person on them as a pre-arrival case with its screening, linked to
   the border entry when the traveller reaches the booth.
+- :class:`IdempotentResponse`: the first answer to a request sent with an ``Idempotency-Key``,
+  committed with that request's own writes, so a retry gets it again instead of a 409.
 """
 
 from __future__ import annotations
@@ -265,3 +267,18 @@ class PreArrivalCase(Base):
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     entry_case_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class IdempotentResponse(Base):
+    """The answer given to (``user_id``, ``key``), and the digest of the body it answered."""
+
+    __tablename__ = "service_idempotency"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_service_idempotency_key"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(128))
+    endpoint: Mapped[str] = mapped_column(String(100))
+    input_sha256: Mapped[str | None] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -50,8 +50,11 @@ def model_in_service(_principal: AnyUserDep, runtime: RuntimeDep) -> ModelRespon
 
 
 @router.get("/healthz", tags=["operations"], response_model=HealthResponse)
-def healthz() -> HealthResponse:
-    """Liveness: the process answers. No authentication (for orchestrators)."""
+async def healthz() -> HealthResponse:
+    """Liveness: the process answers. No authentication (for orchestrators).
+
+    ``async`` with no I/O: answered on the event loop, never queued behind requests that wait
+    on the database in the thread pool."""
     return HealthResponse(status="ok")
 
 
@@ -61,17 +64,29 @@ def healthz() -> HealthResponse:
     response_model=HealthResponse,
     responses={503: {"model": HealthResponse}},
 )
-def readyz(runtime: RuntimeDep) -> Any:
-    """Readiness: a champion is loaded (503 otherwise). Reports what is degraded. No
-    authentication (for orchestrators); it reveals no data."""
+async def readyz(runtime: RuntimeDep) -> Any:
+    """Readiness: a champion is loaded, start-up is complete and the database answers (503
+    otherwise, with ``Retry-After``). Reports what is degraded or still loading. No
+    authentication (for orchestrators); it reveals no data.
+
+    It does no I/O of its own: the database state is the background probe's (every half
+    second), so this answers at once even while the database does not."""
     model = runtime.model
     checks: dict[str, Any] = {
         "model": f"{model.version} ({model.source})" if model else "not loaded",
         "database_views": "loaded" if runtime.views is not None else "not loaded",
+        "database": "reachable" if runtime.database_reachable else "unreachable",
+        "starting": runtime.loading,
         "problems": list(runtime.startup_problems),
     }
-    body = HealthResponse(status="ready" if model else "not_ready", checks=checks)
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if model else 503)
+    if model is not None and model.source != "registry" and runtime.last_reload_error:
+        checks["registry"] = runtime.last_reload_error
+    ready = runtime.ready
+    body = HealthResponse(status="ready" if ready else "not_ready", checks=checks)
+    headers = None if ready else {"Retry-After": "2"}
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=200 if ready else 503, headers=headers
+    )
 
 
 @router.get("/metrics", tags=["operations"], responses=AUTH_ERRORS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -10,9 +9,9 @@ from fastapi import APIRouter, Query
 from mizugiwa.db.engine import session_scope
 from mizugiwa.service.auth import Role
 from mizugiwa.service.cases import referrals
-from mizugiwa.service.deps import ReferralReaderDep, RuntimeDep
+from mizugiwa.service.deps import DatabaseDep, ReferralReaderDep, RuntimeDep
 from mizugiwa.service.errors import PermissionDeniedError
-from mizugiwa.service.schemas import ErrorResponse, ReferralItem, ReferralPage
+from mizugiwa.service.schemas import ErrorResponse, QueryDate, ReferralItem, ReferralPage
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
@@ -21,14 +20,15 @@ router = APIRouter(prefix="/v1", tags=["referrals"])
     "/referrals",
     response_model=ReferralPage,
     responses={code: {"model": ErrorResponse} for code in (401, 403)},
+    dependencies=[DatabaseDep],
 )
 def list_referrals(
     principal: ReferralReaderDep,
     runtime: RuntimeDep,
     post: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
     status: Literal["pending", "interviewed"] | None = None,
-    since: Annotated[date | None, Query(description="Cases on or after this date.")] = None,
-    until: Annotated[date | None, Query(description="Cases on or before this date.")] = None,
+    since: Annotated[QueryDate | None, Query(description="Cases on or after this date.")] = None,
+    until: Annotated[QueryDate | None, Query(description="Cases on or before this date.")] = None,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ReferralPage:

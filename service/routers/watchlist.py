@@ -14,12 +14,16 @@ from mizugiwa.service.audit import Decision, input_digest
 from mizugiwa.service.canonical import canonical_query
 from mizugiwa.service.deps import RuntimeDep, WatchlistSearcherDep
 from mizugiwa.service.errors import InvalidRequestError, NotReadyError
-from mizugiwa.service.schemas import ErrorResponse
+from mizugiwa.service.outage import log_decision
+from mizugiwa.service.schemas import ErrorResponse, QueryDate
 
 router = APIRouter(prefix="/v1", tags=["watchlist"])
 ENDPOINT = "GET /v1/watchlist/search"
 POST_ENDPOINT = "POST /v1/watchlist/search"
 Kind = Literal["person", "organisation", "phone", "address", "travel_document"]
+_SEARCH_FIELDS = frozenset(
+    {"kind", "query", "dob", "nationality", "issuing_state", "region", "limit"}
+)
 
 
 class CandidateOut(BaseModel):
@@ -68,7 +72,7 @@ def search_watchlist(
     runtime: RuntimeDep,
     kind: Kind,
     query: Annotated[str, Query(min_length=1, max_length=300)],
-    dob: date | None = None,
+    dob: QueryDate | None = None,
     issuing_state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{1,3}$")] = None,
     region: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$")] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -129,9 +133,16 @@ def _search(
             default_region=phone_region,
         )
     except ValueError as exc:
-        raise InvalidRequestError(str(exc)) from None
+        # The index's message may quote the query (a phone, a name): name the field only.
+        field = str(exc).split(":", 1)[0].strip()
+        field = field if field in _SEARCH_FIELDS else "query"
+        raise InvalidRequestError(
+            f"{field}: not usable for a {search.kind} search", loc=("query", field)
+        ) from None
     request_id = str(request.state.request_id)
-    runtime.decision_log.write(
+    log_decision(  # spooled while the database is away: the search itself is in memory
+        runtime.decision_log,
+        runtime.database,
         Decision(
             endpoint=endpoint,
             request_id=request_id,
@@ -139,7 +150,7 @@ def _search(
             user_id=principal.user_id,
             input_sha256=digest,
             reason_codes=[f"MATCHES:{sum(c.match for c in found)}"],
-        )
+        ),
     )
     return SearchResponse(
         candidates=[CandidateOut(**c.to_dict()) for c in found], request_id=request_id

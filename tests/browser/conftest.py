@@ -118,6 +118,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         mlflow_tracking_uri=f"sqlite:///{root / 'mlflow.sqlite3'}",
         mlflow_artifact_root=(root / "mlruns").as_uri(),
         model_reload_seconds=3600,
+        startup_wait_seconds=600,  # the pages expect a fully started service
+        registry_timeout_seconds=120,  # a local store, slow to open on a busy machine
         default_interview_capacity=0.05,
     )
     env = {

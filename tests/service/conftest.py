@@ -47,6 +47,7 @@ def settings(tmp_path: Path, empty_mlflow: dict[str, Any], migrated_template: Pa
         database_url=url,
         max_body_bytes=64 * 1024,
         model_reload_seconds=3600,
+        startup_wait_seconds=600,  # the tests expect a fully started service
         **empty_mlflow,
     )
 

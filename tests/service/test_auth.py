@@ -44,3 +44,34 @@ def test_tokens_are_stored_hashed_and_rotation_revokes(runtime: ServiceRuntime) 
 def test_bad_authorization_headers_are_refused(runtime: ServiceRuntime, header: str | None) -> None:
     with pytest.raises(AuthenticationError):
         TokenAuthenticator(runtime.engine).authenticate(header)
+
+
+def test_the_token_recheck_goes_through_the_database_breaker(
+    runtime: ServiceRuntime, tokens: dict[str, str]
+) -> None:
+    """While the database is away a recently valid token keeps working (no wait on the
+    database), an unknown one gets 503; when it answers, the re-check resumes."""
+    import time as _time
+
+    from sqlalchemy import create_engine
+
+    from mizugiwa.service.breaker import DatabaseBreaker
+    from mizugiwa.service.errors import UnavailableError
+
+    breaker = DatabaseBreaker(pause_seconds=60)
+    auth = TokenAuthenticator(runtime.engine, ttl_seconds=0.01, breaker=breaker)
+    known = f"Bearer {tokens['inspector']}"
+    assert auth.authenticate(known).name == "inspector"
+    _time.sleep(0.02)  # the cached lookup has expired: the next call would re-check
+    # The database goes away: a server that refuses connections.
+    auth._engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1")
+    began = _time.monotonic()
+    assert auth.authenticate(known).name == "inspector"  # stale but recent: still served
+    assert breaker.open  # the failed re-check opened the breaker
+    assert auth.authenticate(known).name == "inspector"  # and now no database call at all
+    with pytest.raises(UnavailableError):
+        auth.authenticate("Bearer mzg_never-issued")
+    assert _time.monotonic() - began < 3
+    auth._engine = runtime.engine
+    breaker.succeeded()
+    assert auth.authenticate(known).name == "inspector"

@@ -57,6 +57,8 @@ def champion_world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "mlflow_tracking_uri": f"sqlite:///{root / 'mlflow.sqlite3'}",
         "mlflow_artifact_root": (root / "mlruns").as_uri(),
         "model_reload_seconds": 3600,
+        "startup_wait_seconds": 600,  # the tests expect a fully started service
+        "registry_timeout_seconds": 120,  # a local store, slow to open on a busy machine
     }
     env = dict(os.environ, **{f"MIZUGIWA_{k.upper()}": str(v) for k, v in values.items()})
     world = root / "world"
@@ -172,6 +174,8 @@ def test_officer_scores_inspector_links_and_outcome_reaches_other_posts(
     shared = client.post("/v1/outcomes", json=outcome, headers=bearer(tokens["officer_a"]))
     assert shared.status_code == 200, shared.text
     assert shared.json()["shared_case_id"]
+    # The views are reloaded off the request path, within moments of the answer.
+    assert live["runtime"].wait_for_views(timeout=30)
     after = client.post(
         "/v1/visa-applications/score",
         json=_application(live, "BKK", "B2", day + timedelta(days=30)),

@@ -122,7 +122,8 @@ def test_confirmed_outcome_is_shared_once_and_marks_the_case_interviewed(
         stored = session.scalar(select(StoredCase).where(StoredCase.case_id == "APP-MNL-0001"))
         assert stored is not None and stored.status == "interviewed"
         assert session.scalar(select(InterviewOutcome.outcome)) == "sham_marriage"
-    # The in-memory views were refreshed: the watchlist finds the sponsor now.
+    # The in-memory views are refreshed off the request path: the watchlist finds the sponsor.
+    assert runtime.wait_for_views()
     assert runtime.views is not None
     found = runtime.views.index.search("person", "Tanaka Ichiro")
     assert found and found[0].match
@@ -140,13 +141,23 @@ def test_outcome_rejections_change_nothing(
         "/v1/outcomes", json=sample(OUTCOME, case_id="NOPE"), headers=bearer(tokens["officer_mnl"])
     )
     assert unknown.status_code == 404
+    # Out of the caller's scope looks exactly like unknown: 404, the other post never named.
     other_post = client.post("/v1/outcomes", json=OUTCOME, headers=bearer(tokens["officer_bkk"]))
-    assert other_post.status_code == 403
+    assert other_post.status_code == 404
+    assert "MNL" not in other_post.json()["detail"].replace("APP-MNL-0001", "")
+    # A border inspector records outcomes of border entries, not of the posts' applications.
+    inspector = client.post("/v1/outcomes", json=OUTCOME, headers=bearer(tokens["inspector"]))
+    assert inspector.status_code == 404
+    unknown_as_bkk = client.post(
+        "/v1/outcomes", json=sample(OUTCOME, case_id="NOPE"), headers=bearer(tokens["officer_bkk"])
+    )
+    shape = unknown_as_bkk.json()["detail"].replace("NOPE", "APP-MNL-0001")
+    assert other_post.json()["detail"] == inspector.json()["detail"] == shape
     with session_scope(runtime.engine) as session:
         assert session.scalar(select(tipdb.Case)) is None
         assert session.scalar(select(InterviewOutcome)) is None
         statuses = [e.status for e in session.scalars(select(DecisionLogEntry))]
-    assert statuses == [404, 403]
+    assert statuses == [404, 404, 404, 404]
 
 
 def test_no_concern_outcome_shares_nothing(

@@ -1,7 +1,7 @@
 """Console: outcome corrections' history, revoked sessions, failed sign-in attempts
 
 Revision ID: 0103_console
-Revises: 0101_service
+Revises: 0102_reliability
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0103_console"
-down_revision: str | Sequence[str] | None = "0101_service"
+down_revision: str | Sequence[str] | None = "0102_reliability"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Passenger lists: airline PAXLST lists, pre-arrival cases, the api_feed role
 
 Revision ID: 0104_paxlst
-Revises: 0101_service
+Revises: 0103_console
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0104_paxlst"
-down_revision: str | Sequence[str] | None = "0101_service"
+down_revision: str | Sequence[str] | None = "0103_console"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

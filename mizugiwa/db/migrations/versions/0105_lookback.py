@@ -1,7 +1,7 @@
 """Look-back: case keys, follow-ups and their outcomes; the investigator role
 
 Revision ID: 0105_lookback
-Revises: 0101_service
+Revises: 0104_paxlst
 Create Date: 2026-12-02
 """
 
@@ -13,14 +13,16 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0105_lookback"
-down_revision: str | Sequence[str] | None = "0101_service"
+down_revision: str | Sequence[str] | None = "0104_paxlst"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_OLD_ROLES = "role IN ('consular_officer', 'border_inspector', 'analyst', 'auditor', 'admin')"
+_OLD_ROLES = (
+    "role IN ('consular_officer', 'border_inspector', 'analyst', 'auditor', 'admin', 'api_feed')"
+)
 _NEW_ROLES = (
     "role IN ('consular_officer', 'border_inspector', 'analyst', 'auditor', 'admin', "
-    "'investigator')"
+    "'investigator', 'api_feed')"
 )
 
 

@@ -1,7 +1,7 @@
 """Trafficking database: each entity keeps its import line, for exports as of a date
 
 Revision ID: 0106_export
-Revises: 0101_service
+Revises: 0105_lookback
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0106_export"
-down_revision: str | Sequence[str] | None = "0101_service"
+down_revision: str | Sequence[str] | None = "0105_lookback"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ The service stores a case of any registered kind (``mizugiwa.features.kinds``); 
 length (12 characters: ``register_kind`` refuses longer names).
 
 Revision ID: 0112_case_kinds
-Revises: 0101_service
+Revises: 0106_export
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0112_case_kinds"
-down_revision: str | Sequence[str] | None = "0101_service"
+down_revision: str | Sequence[str] | None = "0106_export"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
