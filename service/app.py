@@ -205,7 +205,11 @@ def create_app(
         app.include_router(module.router, dependencies=[KnownQueryDep])
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     install_console(app)
-    app.add_middleware(JSONBodyMiddleware, log_rejection=_log_body_rejection)
+    app.add_middleware(
+        JSONBodyMiddleware,
+        log_rejection=_log_body_rejection,
+        text_paths=(passenger_lists.LISTS_PATH,),
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, metrics=state_runtime.metrics)
     return app

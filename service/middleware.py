@@ -120,12 +120,24 @@ class JSONBodyMiddleware:
     log; it may block, so it runs in a worker thread.
     """
 
-    def __init__(self, app: ASGIApp, log_rejection: RejectionLogger | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        log_rejection: RejectionLogger | None = None,
+        text_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.log_rejection = log_rejection
+        # Routes whose body is text of another format (an airline's EDIFACT passenger list):
+        # their own parser answers for it, whatever content type the sender declared.
+        self.text_paths = text_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(_header(scope, b"content-type")):
+        if (
+            scope["type"] != "http"
+            or scope.get("path", "") in self.text_paths
+            or not _is_json(_header(scope, b"content-type"))
+        ):
             await self.app(scope, receive, send)
             return
         message = await receive()

@@ -80,6 +80,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "role.auditor": ("auditor", "監査担当"),
     "role.admin": ("administrator", "管理者"),
     "role.investigator": ("investigator", "調査担当"),
+    "role.api_feed": ("carrier gateway (API)", "航空会社等の送信窓口（API）"),
     # answer banner
     "answer.refer.post": ("REFER to interview", "面接審査へ回付"),
     "answer.refer.border": ("REFER to secondary inspection", "二次審査へ回付"),

@@ -599,7 +599,13 @@ def inspect_traveller(
         "mrz": normalised or "",
         "visa_reference": visa_reference.strip() or None,
         "declared_purpose": declared_purpose,
-        "declared_stay_days": declared_stay_days,
+        # A form sends text; the API takes a JSON number. Digits become the number they spell,
+        # anything else stays text so that the record's own message names the field.
+        "declared_stay_days": (
+            int(declared_stay_days.strip())
+            if declared_stay_days.strip().isdecimal()
+            else declared_stay_days
+        ),
     }
     entry = None
     try:

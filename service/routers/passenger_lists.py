@@ -16,6 +16,8 @@ from mizugiwa.service.routers.scoring import request_info
 from mizugiwa.service.schemas import ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["passenger lists"])
+# The body is EDIFACT text, not JSON (the app's JSON body check leaves this path alone).
+LISTS_PATH = "/v1/passenger-lists"
 
 _EDIFACT_BODY: dict[str, Any] = {
     "requestBody": {

@@ -65,7 +65,7 @@ def test_a_broken_message_is_rejected_and_nothing_stored(
     ):
         answer = _post(client, tokens["inspector"], body)
         assert answer["status"] == 422
-        assert answer["detail"].startswith(f"passenger list rejected: {segment}")
+        assert answer["detail"][0]["msg"].startswith(f"passenger list rejected: {segment}")
     with session_scope(runtime.engine) as session:
         assert session.scalar(select(func.count()).select_from(PassengerListRecord)) == 0
         assert session.scalar(select(func.count()).select_from(PreArrivalCase)) == 0
