@@ -557,7 +557,12 @@ NOTEBOOKS["02_train_and_compare"] = [
     md("## Conclusion"),
     code(
         """
-        recall = {name: m["recall_at_capacity"] for name, m in at_capacity.items()}
+        # The run's own figures (the gates read them), so the notebook and MLflow agree.
+        recall = {
+            name: value
+            for name, value in result.summary["recall_at_capacity"].items()
+            if name in at_capacity and value is not None
+        }
         conclusion = {
             "basis": result.evaluation.basis,
             "recall_at_capacity": {k: round(v, 4) for k, v in recall.items()},

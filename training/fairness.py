@@ -473,11 +473,12 @@ def fairness_report(
         # large group rightly referred less (older applicants where risk is low) pulls the
         # overall rate down and would make every other group look over-burdened.
         sized = (count >= min_group_size) & (negatives >= min_group_size) & (w_neg > 0)
-        reference = (
-            float(np.median(w_fp[sized] / w_neg[sized]))
-            if sized.any()
-            else overall_rates["false_positive_rate"]
-        )
+        reference = float(np.median(w_fp[sized] / w_neg[sized])) if sized.any() else 0.0
+        if reference <= 0.0:
+            # The median group has no innocent referred: no ratio can be taken against it, and a
+            # group that alone carries the referrals is the burden the gate exists for. Compare
+            # with the overall rate instead.
+            reference = overall_rates["false_positive_rate"] or 0.0
         overall[f"reference_fpr.{attribute}"] = reference
         for g, code in enumerate(codes):
             measurable = bool(count[g] >= min_group_size and negatives[g] >= min_group_size)

@@ -86,10 +86,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "field.sponsor_org": ("sponsoring organisation", "受入れ機関"),
     "field.sponsor": ("sponsor", "身元保証人"),
     "field.passport": ("passport", "旅券"),
+    "outcome.choose": ("— choose what the follow-up found —", "— 調査結果を選択 —"),
     "outcome.no_concern": ("no concern", "問題なし"),
     "outcome.sham_marriage": ("sham marriage", "偽装結婚"),
     "outcome.impersonation": ("impersonation", "なりすまし"),
-    "outcome.forged_document": ("forged document", "偽造文書"),
+    "outcome.forged_document": ("forged document", "偽変造旅券"),
     "outcome.trafficking_victim": ("trafficking victim", "人身取引被害者"),
     "outcome.other_fraud": ("other fraud", "その他の不正"),
 }

@@ -89,7 +89,7 @@ def test_watchlist_error_does_not_echo_the_query(
 ) -> None:
     from mizugiwa.features.matching import WatchlistIndex
     from mizugiwa.features.tipdb.snapshot import Snapshot
-    from mizugiwa.service.runtime import DatabaseViews
+    from mizugiwa.features.context_factory import Lookups
 
     class Refusing(WatchlistIndex):  # an index that refuses the query with a ValueError
         def __init__(self) -> None:
@@ -100,9 +100,7 @@ def test_watchlist_error_does_not_echo_the_query(
 
     from datetime import UTC, datetime
 
-    runtime.views = DatabaseViews(
-        Snapshot.from_entities([], version="t"), Refusing(), datetime.now(UTC)
-    )
+    runtime.views = Lookups(Snapshot.from_entities([], version="t"), Refusing(), datetime.now(UTC))
     phone = "+63 917 555 0101"
     response = client.get(
         "/v1/watchlist/search",

@@ -10,31 +10,39 @@ import numpy as np
 
 
 def tiny_scorer(seed: int = 0):  # type: ignore[no-untyped-def]
-    """A :class:`Scorer` over the features the code defines, calibrated on random data."""
+    """A :class:`Scorer` with a slot for every registered kind, over the features the code
+    defines, calibrated on random data, its thresholds from a random reference."""
     import lightgbm as lgb
 
     from mizugiwa.features.contract import ModelInfo
-    from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES
-    from mizugiwa.features.records import CONCERNS
-    from mizugiwa.models.scorer import CalibratedModel, FeatureSpec, ReferencePanel, Scorer
+    from mizugiwa.features.fingerprint import running_fingerprint
+    from mizugiwa.features.kinds import kinds
+    from mizugiwa.models.scorer import (
+        CalibratedModel,
+        FeatureSpec,
+        ModelSlot,
+        ReferencePanel,
+        Scorer,
+    )
 
     rng = np.random.default_rng(seed)
-    values = rng.random((2000, len(FEATURES)), dtype=np.float32)
-    labels = (values[:, 0] + values[:, 1] > 1.4).astype(float)
     params = {"objective": "binary", "verbosity": -1, "seed": seed, "num_threads": 1}
-    booster = lgb.train(params, lgb.Dataset(values, label=labels), num_boost_round=10)
-    model = CalibratedModel(booster, 1.0, 0.0, np.full(len(FEATURES), 1.0 / len(FEATURES)))
+    reference = ReferencePanel.sample(rng.random(2000), np.array(["MNL", "BKK"] * 1000), seed)
+    slots = {}
+    for spec in kinds():
+        n = len(spec.indicators)
+        values = rng.random((2000, n), dtype=np.float32)
+        labels = (values[:, 0] + values[:, min(1, n - 1)] > 1.4).astype(float)
+        booster = lgb.train(params, lgb.Dataset(values, label=labels), num_boost_round=10)
+        model = CalibratedModel(booster, 1.0, 0.0, np.full(n, 1.0 / n))
+        slots[spec.name] = ModelSlot(
+            FeatureSpec.of(spec.indicators), dict.fromkeys(spec.concerns, model), reference
+        )
+    fingerprint = running_fingerprint()
     scorer = Scorer(
-        features=FeatureSpec.of(FEATURES),
-        entry_features=FeatureSpec.of(ENTRY_FEATURES),
-        rules_version="rules-test",
-        models=dict.fromkeys(CONCERNS, model),
-        entry_model=None,
-        reference=ReferencePanel.sample(
-            rng.random(2000), np.array(["MNL", "BKK"] * 1000), seed=seed
-        ),
-        entry_reference=None,
-        info=ModelInfo(name="mizugiwa-screening", version="7", rules_version="rules-test"),
+        slots=slots,
+        fingerprint=fingerprint,
+        info=ModelInfo(name="mizugiwa-screening", version="7", rules_version=fingerprint),
     )
     scorer._set_thresholds()
     return scorer
