@@ -87,9 +87,9 @@ def test_referrals_until_the_end_of_the_calendar(
 def test_watchlist_error_does_not_echo_the_query(
     client: TestClient, tokens: dict[str, str], runtime: ServiceRuntime
 ) -> None:
+    from mizugiwa.features.context_factory import Lookups
     from mizugiwa.features.matching import WatchlistIndex
     from mizugiwa.features.tipdb.snapshot import Snapshot
-    from mizugiwa.features.context_factory import Lookups
 
     class Refusing(WatchlistIndex):  # an index that refuses the query with a ValueError
         def __init__(self) -> None:
