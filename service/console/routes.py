@@ -682,7 +682,7 @@ def decision_log(
     post: Annotated[str | None, Query(max_length=3)] = None,
     date_from: str | None = None,
     date_to: str | None = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=2**53)] = None,
 ) -> Response:
     """Search the decision log a page at a time; the chain's status and head hash."""
     error = None

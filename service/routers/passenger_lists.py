@@ -82,7 +82,7 @@ def prearrival_referrals(
     principal: PrearrivalReaderDep,
     runtime: RuntimeDep,
     port: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**53)] = 0,  # a feed position: bounded, as JSON
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> PrearrivalReferralPage:
     """The pre-arrival referral feed: people on passenger lists referred before landing,

@@ -178,3 +178,16 @@ def test_a_database_that_fails_gives_503_with_retry_after(
     assert response.json()["detail"].startswith("passenger list not stored: database unavailable")
     with session_scope(runtime.engine) as session:
         assert session.scalar(select(func.count()).select_from(PassengerListRecord)) == 0
+
+
+def test_a_feed_position_beyond_any_list_is_refused_not_a_server_error(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """Found by the contract run: a position past 64-bit integers reached the database."""
+    answer = client.get(
+        "/v1/passenger-lists/referrals",
+        params={"after": 9223372036855252992, "limit": 1},
+        headers={"Authorization": f"Bearer {tokens['inspector']}"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "after"]
