@@ -51,7 +51,7 @@ def follow_ups_page(
     fact_type: Annotated[str | None, Query(max_length=20)] = None,
     fact_id: Annotated[str | None, Query(max_length=64)] = None,
     since: Annotated[str | None, Query(max_length=10)] = None,
-    recorded: Annotated[int | None, Query()] = None,
+    recorded: Annotated[int | None, Query(ge=1, le=2**53)] = None,
 ) -> HTMLResponse:
     ft = follow_up_translator(lang_of(request))
     error = None
