@@ -434,31 +434,35 @@ def record_outcome(
         log_rejection(
             runtime, request, principal, "POST /console/cases/outcome", body, 422, case_id
         )
-        return _case_page(
-            request,
-            principal,
-            runtime,
-            case_id,
-            message=" ".join(problems),
-            message_kind="error",
-            status_code=422,
-            form=form,
-        )
+        return _case_error(request, principal, runtime, case_id, form, " ".join(problems), 422)
     try:
         scoring.submit_outcome(runtime, record, _info(request, principal, body))
     except ServiceError as exc:
-        return _case_page(
-            request,
-            principal,
-            runtime,
-            case_id,
-            message=exc.detail,
-            message_kind="error",
-            status_code=exc.STATUS,
-            form=form,
-        )
+        return _case_error(request, principal, runtime, case_id, form, exc.detail, exc.STATUS)
     return RedirectResponse(
         f"{BASE}/cases/{case_id}?recorded={record.outcome.value}", status_code=303
+    )
+
+
+def _case_error(
+    request: Request,
+    principal: Principal,
+    runtime: Any,
+    case_id: str,
+    form: dict[str, Any],
+    message: str,
+    status_code: int,
+) -> Response:
+    """The case page again, with the form as sent and what is wrong with it."""
+    return _case_page(
+        request,
+        principal,
+        runtime,
+        case_id,
+        message=message,
+        message_kind="error",
+        status_code=status_code,
+        form=form,
     )
 
 
@@ -484,31 +488,13 @@ def correct_outcome(
     body = {"case_id": case_id, "outcome": outcome, "interviewed_at": interviewed_at}
     if record is None or problems:
         log_rejection(runtime, request, principal, CORRECTION_ENDPOINT, body, 422, case_id)
-        return _case_page(
-            request,
-            principal,
-            runtime,
-            case_id,
-            message=" ".join(problems),
-            message_kind="error",
-            status_code=422,
-            form=form,
-        )
+        return _case_error(request, principal, runtime, case_id, form, " ".join(problems), 422)
     try:
         correction.correct_outcome(
             runtime, record, reason, str(principal.post_code), _info(request, principal, body)
         )
     except ServiceError as exc:
-        return _case_page(
-            request,
-            principal,
-            runtime,
-            case_id,
-            message=exc.detail,
-            message_kind="error",
-            status_code=exc.STATUS,
-            form=form,
-        )
+        return _case_error(request, principal, runtime, case_id, form, exc.detail, exc.STATUS)
     return RedirectResponse(
         f"{BASE}/cases/{case_id}?corrected={record.outcome.value}", status_code=303
     )

@@ -4,6 +4,7 @@ model fills what is left; thresholds follow the live risks; imprecise rules are 
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import lightgbm as lgb
 import numpy as np
@@ -12,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mizugiwa.features.contract import ModelInfo
-from mizugiwa.features.indicators import ENTRY_FEATURES, FEATURES, FeatureMatrix, RuleMatrix
+from mizugiwa.features.indicators import FEATURES, FeatureMatrix, RuleMatrix
+from mizugiwa.features.kinds import kind
 from mizugiwa.features.records import CONCERNS
 from mizugiwa.models.capacity import (
     hard_rule_referrals,
@@ -21,7 +23,13 @@ from mizugiwa.models.capacity import (
     thresholds_after_rules,
 )
 from mizugiwa.models.live_thresholds import RollingThresholds
-from mizugiwa.models.scorer import CalibratedModel, FeatureSpec, ReferencePanel, Scorer
+from mizugiwa.models.scorer import (
+    CalibratedModel,
+    FeatureSpec,
+    ModelSlot,
+    ReferencePanel,
+    Scorer,
+)
 from mizugiwa.training.rule_precision import MIN_RULE_CASES, measure_rules
 
 CODES = ["RULE-WATCHLIST-PHONE", "RULE-DOC-REPORTED"]
@@ -100,26 +108,28 @@ def scorer() -> Scorer:
     params = {"objective": "binary", "verbosity": -1, "seed": 1, "num_threads": 1}
     booster = lgb.train(params, lgb.Dataset(fm.values, label=y), num_boost_round=20)
     model = CalibratedModel(booster, 1.0, 0.0, np.full(len(FEATURES), 1.0 / len(FEATURES)))
+    slot = ModelSlot(
+        FeatureSpec.of(FEATURES),
+        dict.fromkeys(CONCERNS, model),
+        ReferencePanel(np.zeros(1), np.array(["*"])),
+    )
     s = Scorer(
-        features=FeatureSpec.of(FEATURES),
-        entry_features=FeatureSpec.of(ENTRY_FEATURES),
-        rules_version="rules-test",
-        models=dict.fromkeys(CONCERNS, model),
-        entry_model=None,
-        reference=ReferencePanel(np.zeros(1), np.array(["*"])),
-        entry_reference=None,
+        slots={"application": slot},
+        fingerprint="rules-test",
         info=ModelInfo(name="test", version="0", rules_version="rules-test"),
     )
     risk = np.max(np.stack(list(s.predict_proba(fm).values())), axis=0)
     posts = np.array(["MNL", "BKK"] * 2000)
     rules = hard_rule_referrals(_rules(4000, 0.02, 1).fired, CODES)
-    s.reference = ReferencePanel.sample(risk, posts, seed=0, rules=rules)
+    slot.reference = ReferencePanel.sample(risk, posts, seed=0, rules=rules)
     s._set_thresholds()
     return s
 
 
 def _decide(s: Scorer, fm: FeatureMatrix, posts: np.ndarray, rm: RuleMatrix) -> np.ndarray:
-    scored = s._decide("application", np.arange(len(posts)), posts, s.predict_proba(fm), rm)
+    spec = kind("application")
+    batch = SimpleNamespace(**{spec.id_field: np.arange(len(posts)), spec.post_field: posts})
+    scored = s._decide(spec, batch, s.predict_proba(fm), rm)
     assert not (scored.model_refer & scored.rule_refer).any()
     return np.asarray(scored.refer)
 
