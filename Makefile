@@ -28,9 +28,10 @@ run: install
 test: install
 	bash scripts/test.sh
 
-## Quick feedback while editing: unit and integration tests, no browser, notebooks or slow ones.
+## Quick feedback while editing: unit and integration tests on both cores, no browser, notebooks
+## or slow ones.
 test-fast: install
-	$(BIN)/pytest -q -p no:cacheprovider -m "not browser and not notebooks and not slow"
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser and not notebooks and not slow"
 
 lint: install
 	$(BIN)/ruff check .
