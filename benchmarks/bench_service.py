@@ -403,12 +403,10 @@ def main() -> None:
         stderr=(work / "serve.log").open("wb"),
     )
     try:
-        _wait(port, "/healthz", serve, 180)
+        # The port opens before the database views and history are loaded: wait for readiness.
+        _wait(port, "/readyz", serve, 180)
         import httpx
 
-        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
-        if ready.status_code != 200:
-            raise SystemExit(f"mizugiwa serve is not ready: {ready.text}")
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         # Each entry id is made unique so every request stores a new case, as in service.
         reqs = []
