@@ -405,7 +405,6 @@ def main() -> None:
     try:
         # The port opens before the database views and history are loaded: wait for readiness.
         _wait(port, "/readyz", serve, 180)
-        import httpx
 
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         # Each entry id is made unique so every request stores a new case, as in service.
