@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from mizugiwa.features.normalise.syllables import is_syllabic_name
+from mizugiwa.features.normalise.syllables import is_japanese_word, is_syllabic_name
 from mizugiwa.features.normalise.tokens import Token, variant_key
 
 NEAR_MISS_VALUE = 0.3
@@ -114,17 +114,58 @@ def _token_similarity(a: Token, b: Token, phonetic: bool, person: bool) -> tuple
         if not full.is_initial and full.text.startswith(initial.text):
             return 0.6, "initial"
         return 0.0, ""
+    if _cyrillic_kh(a.text, b.text):
+        return 0.95, "variant"
     near = a.key == b.key
+    if person and _mora_change(a.text, b.text):
+        return 0.0, "near_miss"
+    japanese = is_japanese_word(a.text) and is_japanese_word(b.text)
     for x, y in ((a.variant, b.variant), (a.text, b.text)):
         if abs(len(x) - len(y)) > 1 or OSA.distance(x, y, score_cutoff=1) > 1:
             continue
-        if _is_typo(x, y, person) or (person and x is a.text and _short_typo(x, y)):
+        if _is_typo(x, y, person, japanese) or (person and x is a.text and _short_typo(x, y)):
             return min(0.9, JaroWinkler.similarity(a.variant, b.variant)), "typo"
         near = True
     return (0.0, "near_miss") if near else (0.0, "")
 
 
-def _is_typo(x: str, y: str, person: bool) -> bool:
+def _cyrillic_kh(x: str, y: str) -> bool:
+    """Cyrillic х written ``kh`` (ICAO Doc 9303) on one side and ``h`` on the other, in names of
+    seven letters or more (Khabibullin / Habibullin, Mikhailov / Mihailov). Shorter tokens keep
+    the two apart: Khanh / Hanh and Khuong / Huong are different Vietnamese names, Khan / Han
+    different families."""
+    if ("kh" not in x and "kh" not in y) or max(len(x), len(y)) < 7:
+        return False
+    a, b = x.replace("kh", "h"), y.replace("kh", "h")
+    return a == b or variant_key(a) == variant_key(b)
+
+
+def _mora_change(x: str, y: str) -> bool:
+    """A vowel replaced (not the last letter), or dropped so that a consonant doubles, between
+    two spellings that are both strings of Japanese syllables: one mora, so another name
+    (Shinichi / Shunichi, Kikukawa / Kikkawa), never a typo. A slip that leaves no Japanese
+    syllable string (Takahshi, Yamamto) or no geminate (Watanbe) is still a typo."""
+    if abs(len(x) - len(y)) > 1 or x == y:
+        return False
+    if len(x) == len(y):
+        diff = [i for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q]
+        if len(diff) != 1 or diff[0] == len(x) - 1:
+            return False
+        if x[diff[0]] not in _VOWELS or y[diff[0]] not in _VOWELS:
+            return False
+    else:
+        shorter, longer = (x, y) if len(x) < len(y) else (y, x)
+        i = next((k for k in range(len(shorter)) if shorter[k] != longer[k]), len(shorter))
+        if longer[i] not in _VOWELS or longer[:i] + longer[i + 1 :] != shorter:
+            return False
+        # Only a vowel whose loss doubles a consonant (a geminate: Kikukawa / Kikkawa); a
+        # vowel dropped before another consonant is a slip (Watanabe / Watanbe).
+        if not 0 < i < len(shorter) or shorter[i - 1] != shorter[i]:
+            return False
+    return is_japanese_word(x) and is_japanese_word(y)
+
+
+def _is_typo(x: str, y: str, person: bool, japanese: bool) -> bool:
     """Two spellings one edit apart: a typo when the first letter agrees, the name is long
     enough (see ``TYPO_MIN_LENGTH``) and the edit is one a hand makes: a replaced letter is
     a neighbour on the keyboard (or a vowel for a vowel at the very end: Yamamota), and a
@@ -141,16 +182,19 @@ def _is_typo(x: str, y: str, person: bool) -> bool:
         return len(longer) >= edit_length
     if sorted(x) == sorted(y):  # two neighbours swapped
         return len(x) >= edit_length
-    return len(x) >= replace_length and _slip_of_the_hand(x, y)
+    return len(x) >= replace_length and _slip_of_the_hand(x, y, japanese)
 
 
-def _slip_of_the_hand(x: str, y: str) -> bool:
+def _slip_of_the_hand(x: str, y: str, japanese: bool) -> bool:
     """The one replaced letter of two equal-length spellings is a keyboard neighbour, or a
-    vowel for a vowel in the last position."""
+    vowel for a vowel in the last position of a Japanese name (``japanese``: both spellings
+    are strings of Japanese syllables; Yamamota). In Romance and
+    Slavic names the last vowel is a gender ending (Francisco / Francisca, Antonio / Antonia):
+    there it is another name."""
     position = next(i for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q)
     p, q = x[position].lower(), y[position].lower()
     if position == len(x) - 1 and p in _VOWELS and q in _VOWELS:
-        return True
+        return japanese
     return q in _KEYBOARD_NEIGHBOURS.get(p, "")
 
 

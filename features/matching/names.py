@@ -27,6 +27,7 @@ from rapidfuzz.distance import OSA
 
 from mizugiwa.features.normalise.loanwords import loanword_reading
 from mizugiwa.features.normalise.scripts import romanisations, script_of
+from mizugiwa.features.normalise.syllables import is_chinese_or_vietnamese
 from mizugiwa.features.normalise.systems import system_readings
 from mizugiwa.features.normalise.tokens import Token, make_token, variant_key
 
@@ -195,10 +196,21 @@ def person_forms(name: str) -> tuple[NameForm, ...]:
     script = script_of(name)
     forms = []
     for latin in dict.fromkeys([*romanisations(name), *system_readings(name)]):
-        tokens = _person_tokens(_words(latin))
-        if tokens:
-            forms.append(NameForm(tuple(tokens), script))
+        words = _words(latin)
+        for read in (words, _bare_ma(words)):
+            tokens = _person_tokens(read) if read else []
+            if tokens:
+                forms.append(NameForm(tuple(tokens), script))
     return tuple(forms)
+
+
+def _bare_ma(words: list[str]) -> list[str] | None:
+    """A second reading with ``Ma`` (Filipino Maria written without its full stop: Ma Elena,
+    Ma Luisa) read as maria, when another part follows it and the name is not Chinese (every
+    part a Pinyin spelling: Ma Lin, Ma Xiaoming keep the family name Ma)."""
+    if "ma" not in words[:-1] or all(is_chinese_or_vietnamese(w.rstrip(".")) for w in words):
+        return None
+    return ["ma." if w == "ma" else w for w in words]
 
 
 def _person_tokens(words: list[str]) -> list[Token]:

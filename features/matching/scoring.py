@@ -10,7 +10,9 @@ contradicting evidence moves it:
 - ``nationality_match`` +0.03, ``nationality_differs`` -0.10;
 - ``too_few_tokens`` caps a name at 0.60 when both names have two or more distinctive
   tokens but fewer than two met (a shared family name, or a shared brand word, is not a
-  match; nor is a family name one letter off, which the alignment lists as a near miss).
+  match; nor is a family name one letter off, which the alignment lists as a near miss),
+  and when a syllable of a Vietnamese, Chinese or Burmese name is left out
+  (``syllable_left_out``: Mai / Mai Anh are different given names).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from mizugiwa.features.matching.candidate import Feature
 from mizugiwa.features.matching.compare import Alignment, align
 from mizugiwa.features.matching.names import NameForm, organisation_forms, person_forms
 from mizugiwa.features.normalise.addresses import address_tokens
+from mizugiwa.features.normalise.korean import is_korean_latin
+from mizugiwa.features.normalise.syllables import is_one_syllable
 
 PARTIAL_NAME_CAP = 0.60
 
@@ -72,6 +76,50 @@ def too_few_tokens(alignment: Alignment, query: NameForm, candidate: NameForm) -
     return len(query.tokens) == 1 and c_distinct >= 2
 
 
+def syllable_left_out(alignment: Alignment, query: NameForm, candidate: NameForm) -> bool:
+    """A syllable of a Vietnamese, Chinese or Burmese name is left out on one side. In such
+    names (every part one syllable: Bui Thi Mai Anh, Zhao Lei Ming, Khin Maung Nyunt; Burmese
+    names have no family name at all) each syllable belongs to the given name, so Mai and Mai
+    Anh, Lei and Lei Ming are different names, not a middle name left out. Van and Thi, a
+    first Nguyen and a Burmese honorific in the first place (U, Daw, Ko) may still be left
+    out."""
+    left = [
+        t
+        for form, unmatched in (
+            (query, alignment.query_unmatched),
+            (candidate, alignment.candidate_unmatched),
+        )
+        for t in unmatched
+        if t.distinctive and not _left_out_freely(form, t)
+    ]
+    if not left:
+        return False
+    return all(is_one_syllable(t.text) for t in (*query.tokens, *candidate.tokens))
+
+
+#: Burmese honorifics written before a name (U, Daw, Ko, Maung, Ma, Saw, Naw, Sai, Nang...):
+#: a form of address, left out freely, never a part of the name when it comes first.
+_BURMESE_HONORIFICS = frozenset(
+    ["u", "daw", "ko", "maung", "mg", "ma", "saw", "naw", "sai", "nang"]
+)
+
+
+def _left_out_freely(form: NameForm, token: Any) -> bool:
+    """A Burmese honorific, or the minor family name Nguyen, in the first place."""
+    first = form.tokens[0] is token
+    return first and (token.text in _BURMESE_HONORIFICS or token.weight < 1.0)
+
+
+def _korean_pair(query: NameForm, candidate: NameForm) -> bool:
+    """Both names are Korean names in Latin (see :mod:`~.normalise.korean`)."""
+    return (
+        query.script == "latin"
+        and candidate.script == "latin"
+        and is_korean_latin([t.text for t in query.tokens])
+        and is_korean_latin([t.text for t in candidate.tokens])
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class NameMatch:
     """The best alignment of a query against one entity's names."""
@@ -98,10 +146,14 @@ def name_match(
         for c_form in parse(name):
             for q_form in forms:
                 phonetic = q_form.script in _PHONETIC_SCRIPTS or c_form.script in _PHONETIC_SCRIPTS
+                if person and not phonetic:
+                    phonetic = _korean_pair(q_form, c_form)
                 alignment = align(q_form.tokens, c_form.tokens, phonetic=phonetic, person=person)
                 if not alignment.query_matched:
                     continue
-                capped = too_few_tokens(alignment, q_form, c_form)
+                capped = too_few_tokens(alignment, q_form, c_form) or (
+                    person and syllable_left_out(alignment, q_form, c_form)
+                )
                 score = min(alignment.score, PARTIAL_NAME_CAP) if capped else alignment.score
                 if best is None or score > best.score:
                     best = NameMatch(score, alignment, q_form, c_form, name, capped, ())
@@ -143,6 +195,8 @@ def name_features(match: NameMatch) -> list[Feature]:
         features.append(("branch_stripped", 0.0, f"branch suffix ignored: {where}"))
     if match.capped:
         text = "too few distinctive words in common: capped"
+        if not too_few_tokens(alignment, q_form, c_form):
+            text = "a syllable of the given name left out, read as another name: capped"
         features.append(("too_few_tokens", PARTIAL_NAME_CAP, text))
     features.append(("name_score", match.score, f"best name '{name}'"))
     return features

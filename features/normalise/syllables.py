@@ -29,6 +29,33 @@ _PINYIN_SYLLABLE = (
     r"ua|uo|ui|un|ue|a|o|e|i|u|v)"
 )
 _PINYIN = re.compile(f"{_PINYIN_SYLLABLE}(?:{_PINYIN_SYLLABLE})?")
+_PINYIN_ONE = re.compile(_PINYIN_SYLLABLE)
+# One syllable of a Burmese name as passports write it (Khin, Maung, Nyunt, Kyaw, Htun, Hlaing,
+# Thein, Soe, Zaw): an initial, an optional medial w or y, one rhyme, an optional final.
+_BURMESE = re.compile(
+    r"(?:hl|hm|hn|ht|hs|kh|ky|gy|ny|ng|ph|sh|th|[bdghklmnprstwyz])?[wy]?"
+    r"(?:aung|aing|aw|ay|ai|ei|ou|oo|ee|au|a|e|i|o|u)(?:nt|ng|n|k|t)?"
+)
+
+
+@lru_cache(maxsize=100_000)
+def is_japanese_word(text: str) -> bool:
+    """``text`` (lower-case Latin) is a string of Hepburn or Kunrei syllables."""
+    return _JAPANESE.fullmatch(text) is not None
+
+
+@lru_cache(maxsize=100_000)
+def is_chinese_or_vietnamese(text: str) -> bool:
+    """``text`` (lower-case Latin) is one Vietnamese syllable or one or two Pinyin syllables."""
+    return _VIETNAMESE.fullmatch(text) is not None or _PINYIN.fullmatch(text) is not None
+
+
+@lru_cache(maxsize=100_000)
+def is_one_syllable(text: str) -> bool:
+    """``text`` (lower-case Latin) is one syllable of a Vietnamese, Chinese (Pinyin) or Burmese
+    name: the names in which every syllable is a part of the given name (Bui Thi Mai Anh,
+    Zhao Lei Ming, Khin Maung Nyunt) and none is left out without changing the name."""
+    return any(g.fullmatch(text) for g in (_VIETNAMESE, _PINYIN_ONE, _BURMESE))
 
 
 @lru_cache(maxsize=100_000)

@@ -51,6 +51,7 @@ _KUNREI_TO_HEPBURN = [
     ]
 ]
 _VOWELS = re.compile(r"[aiueo]")
+_KUNREI_ONLY = re.compile(r"[szdt]y")
 
 
 def _plain(text: str) -> str:
@@ -64,9 +65,11 @@ def kunrei_reading(text: str) -> str | None:
     if not words or not any(_KUNREI_MARK.search(w) for w in words):
         return None
     for word in words:
-        if not word.isalpha() or len(_VOWELS.findall(word)) < 2:
+        if not word.isalpha() or _JAPANESE_SYLLABLES.fullmatch(word) is None:
             return None
-        if _JAPANESE_SYLLABLES.fullmatch(word) is None:
+        # A word of one vowel is read only with a syllable no other system writes (Zyun,
+        # Syo, Tyo): Vietnamese Ho, Van, Tu or Pinyin Si stay as they are.
+        if len(_VOWELS.findall(word)) < 2 and not _KUNREI_ONLY.search(word):
             return None
     read = []
     for word in words:

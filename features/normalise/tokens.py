@@ -105,6 +105,15 @@ _VARIANT_FOLDS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
         # Burmese ထ written Ht or T; Thai ศรี written Sri or (RTGS) Si.
         (r"^ht", "t", "h"),
         (r"^sr", "s", "r"),
+        # The short vowel of ั written u in everyday spellings where RTGS writes a, in a
+        # closing syllable spelled the English way: -ut, -uth, -udh (Sombut / Sombat,
+        # Phetcharut / Phetcharat) and -uck (Yaowaluck / Yaowalak); only there, since a u
+        # before k is also ุ (Srisuk and Srisak are different names). Final ต and จ written by
+        # their letter, -j or -te, where RTGS writes t (Pairoj, Pairote / Phairot).
+        (r"(?<=...)u[td]+h?$", "at", "td"),
+        (r"uck$", "ak", "k"),
+        (r"(?<=...[aeiou])j$", "t", "j"),
+        (r"(?<=..o)te$", "t", "e"),
         # Thai everyday spellings against RTGS: oo and u (Boon / Bun), uea and ua (Rueang /
         # Ruang), er and oe (Lert / Loet, Charern / Charoen), a closing r after a (Paisarn /
         # Phaisan, Apichart / Aphichat), final d and l as t and n (Boonlerd, Kamol / Kamon).
@@ -128,7 +137,8 @@ _VARIANT_FOLDS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
         # Korean 우 is u in the Revised Romanization, woo in passports (Hyunwoo / Hyeonu).
         (r"(?<=[^aeiouw])wu", "u", "w"),
         (r"eo", "u", "o"),
-        (r"eu", "u", "u"),
+        # eu after a vowel stays: Jieun (지은) is not Jiyeon (지연).
+        (r"(?<![aeiouy])eu", "u", "u"),
         (r"ee|ii", "i", "ei"),
         (r"aa", "a", "a"),
         (r"(?<=[aeiou])r(?=n$)", "", "r"),
