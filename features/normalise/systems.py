@@ -44,7 +44,7 @@ _KUNREI_TO_HEPBURN = [
         (r"ti", "chi"),
         (r"tt(?=chi|ch)", "tch"),
         (r"tu", "tsu"),
-        (r"hu", "fu"),
+        (r"(?<![sc])hu", "fu"),  # not the shu, chu just written
         (r"zi", "ji"),
         (r"di", "ji"),
         (r"du", "zu"),

@@ -46,7 +46,8 @@ def test_the_sets_cover_every_system_with_a_third_hard_non_matches() -> None:
 
 @pytest.mark.parametrize(
     ("path", "precision", "recall"),
-    [(DEV, 0.99, 0.96), (HOLDOUT, 0.98, 0.95)],  # measured: 0.991 / 0.963, 0.981 / 0.954
+    # measured: 1.00 / 0.987 and 1.00 / 0.994; the holdout target is 0.98 / 0.97
+    [(DEV, 0.99, 0.98), (HOLDOUT, 0.98, 0.97)],
 )
 def test_precision_and_recall_do_not_fall(path: Path, precision: float, recall: float) -> None:
     report = evaluate(read_pairs(path))
