@@ -6,9 +6,11 @@ Each query token is paired with at most one candidate token (any order), best pa
 how two tokens meet    value   rule
 ====================  ======  =====================================================
 ``exact``              1.00    same Latin text
-``variant``            0.95    same romanisation-variant key (Satoh / Sato, Lee / Yi)
+``variant``            0.95    same romanisation-variant key (Satoh / Sato, Lee / Yi), or
+                               Cyrillic х as kh / h in 7+ letters (Khasanov / Hasanov)
 ``script_variant``     0.90    same phonetic key, one side read from Hangul or Thai
-                               (Gyeong / Kyung): there voicing and r/l are spelling
+                               (Gyeong / Kyung), or both Korean names in Latin
+                               (Kiltong / Gildong): there voicing and r/l are spelling
 ``particle``           0.85    same once a glued particle is dropped (Delacruz / Cruz)
 ``typo``               ≤0.90   one letter dropped, added or two swapped in a name of 7+
                                letters (a replaced letter: 8+), never the first letter;
@@ -20,7 +22,9 @@ how two tokens meet    value   rule
 A shorter name one letter away from another (Sato / Saito / Kato, Oda / Ota, Yuki / Yuko,
 An / Anh) is *another name*: in Japanese, Vietnamese or Filipino names of three to six letters
 one letter is a whole syllable, and the two spellings are both common names. Such pairs are
-listed as ``near_miss`` (value 0.30) for the explanation and count as unmatched.
+listed as ``near_miss`` (value 0.30) for the explanation and count as unmatched. So are two
+Japanese spellings one mora apart in longer names (Shinichi / Shunichi, Kikukawa / Kikkawa)
+and two Romance or Slavic names that differ in their gender ending (Francisco / Francisca).
 
 The name score is the mean of the two sides' *coverage*: the weighted share of each side's
 tokens that found a partner, each counted at its pairing value. A partial name (a second
