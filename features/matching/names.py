@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from mizugiwa.features.normalise.korean import is_korean_latin
 from mizugiwa.features.normalise.loanwords import loanword_reading
 from mizugiwa.features.normalise.scripts import romanisations, script_of
 from mizugiwa.features.normalise.syllables import is_chinese_or_vietnamese
@@ -163,6 +164,8 @@ class NameForm:
     script: str
     legal_form: str | None = None
     branch: str | None = None
+    #: A Korean name in Latin letters (see :mod:`~mizugiwa.features.normalise.korean`).
+    korean: bool = False
 
 
 def _words(latin: str) -> list[str]:
@@ -200,7 +203,8 @@ def person_forms(name: str) -> tuple[NameForm, ...]:
         for read in (words, _bare_ma(words)):
             tokens = _person_tokens(read) if read else []
             if tokens:
-                forms.append(NameForm(tuple(tokens), script))
+                korean = script == "latin" and is_korean_latin([t.text for t in tokens])
+                forms.append(NameForm(tuple(tokens), script, korean=korean))
     return tuple(forms)
 
 

@@ -26,7 +26,6 @@ from mizugiwa.features.matching.candidate import Feature
 from mizugiwa.features.matching.compare import Alignment, align
 from mizugiwa.features.matching.names import NameForm, organisation_forms, person_forms
 from mizugiwa.features.normalise.addresses import address_tokens
-from mizugiwa.features.normalise.korean import is_korean_latin
 from mizugiwa.features.normalise.syllables import is_one_syllable
 
 PARTIAL_NAME_CAP = 0.60
@@ -110,16 +109,6 @@ def _left_out_freely(form: NameForm, token: Any) -> bool:
     return first and (token.text in _BURMESE_HONORIFICS or token.weight < 1.0)
 
 
-def _korean_pair(query: NameForm, candidate: NameForm) -> bool:
-    """Both names are Korean names in Latin (see :mod:`~.normalise.korean`)."""
-    return (
-        query.script == "latin"
-        and candidate.script == "latin"
-        and is_korean_latin([t.text for t in query.tokens])
-        and is_korean_latin([t.text for t in candidate.tokens])
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class NameMatch:
     """The best alignment of a query against one entity's names."""
@@ -147,7 +136,8 @@ def name_match(
             for q_form in forms:
                 phonetic = q_form.script in _PHONETIC_SCRIPTS or c_form.script in _PHONETIC_SCRIPTS
                 if person and not phonetic:
-                    phonetic = _korean_pair(q_form, c_form)
+                    # Two Korean names in Latin: voicing is a spelling choice (Kiltong).
+                    phonetic = q_form.korean and c_form.korean
                 alignment = align(q_form.tokens, c_form.tokens, phonetic=phonetic, person=person)
                 if not alignment.query_matched:
                     continue

@@ -110,8 +110,8 @@ _VARIANT_FOLDS: list[tuple[re.Pattern[str], str, frozenset[str]]] = [
         # Phetcharut / Phetcharat) and -uck (Yaowaluck / Yaowalak); only there, since a u
         # before k is also ุ (Srisuk and Srisak are different names). Final ต and จ written by
         # their letter, -j or -te, where RTGS writes t (Pairoj, Pairote / Phairot).
-        (r"(?<=...)u[td]+h?$", "at", "td"),
-        (r"uck$", "ak", "k"),
+        (r"(?<=...)u[td]+h?$", "at", "u"),
+        (r"uck$", "ak", "c"),
         (r"(?<=...[aeiou])j$", "t", "j"),
         (r"(?<=..o)te$", "t", "e"),
         # Thai everyday spellings against RTGS: oo and u (Boon / Bun), uea and ua (Rueang /
